@@ -1,0 +1,188 @@
+// The kquant command: parses options, runs the job, prints a line (or JSON) a result, writes the
+// CSV. commander, console and process live here and nowhere else.
+import { Command, CommanderError, Option } from 'commander';
+import { KquantError, type KquantErrorCode } from '../core/errors.js';
+import { KMEANS_DEFAULTS, MAX_K } from '../core/kmeans.js';
+import { exists, removeTemporaryFiles, writeFileAtomic } from '../io/files.js';
+import { DEFAULT_MAX_PIXELS, reason } from '../io/read.js';
+import { runJob, type JobResult, type JobSpec } from '../job.js';
+import { formatCsv, formatLine, toJsonObject } from '../report/rows.js';
+import type { InitMethod, OutputFormat, ResultRow } from '../types.js';
+import { integerIn, numberIn, oneOf, parseColours } from './options.js';
+import { makeProgress } from './progress.js';
+
+/** Exit codes, documented in the README. */
+export const EXIT = {
+  ok: 0,
+  /** An input could not be read or an output written (the others were still done). */
+  failed: 1,
+  /** Bad options or arguments: nothing was done. */
+  usage: 2,
+  /** A bug in kquant. */
+  internal: 70,
+  interrupted: 130,
+} as const;
+
+const EXIT_FOR_CODE: Record<KquantErrorCode, number> = {
+  USAGE: EXIT.usage,
+  INPUT: EXIT.failed,
+  TOO_LARGE: EXIT.failed,
+  OUTPUT: EXIT.failed,
+  INTERNAL: EXIT.internal,
+};
+
+export const DEFAULT_COLOURS = '256';
+
+interface CliOptions {
+  colors: number[];
+  output?: string;
+  outDir?: string;
+  format: OutputFormat;
+  csv?: string;
+  json?: boolean;
+  seed: number;
+  init: InitMethod;
+  nInit: number;
+  maxIter: number;
+  tol: number;
+  sample?: number;
+  maxPixels: number;
+  quiet?: boolean;
+  force?: boolean;
+  verbose?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  $ kquant photo.jpg --colors 16 -o photo-16.png
+      one image with the 16 colours k-means finds
+  $ kquant photo.jpg --colors 2..1024 --out-dir out --csv out/sizes.csv
+      the classic sweep: K = 2, 4, 8, …, 1024, one PNG each and a CSV of sizes
+  $ kquant a.jpg b.png --colors 3,5,12 --out-dir out --json
+      several inputs and K, one JSON object a result on stdout
+  $ cat photo.jpg | kquant - --colors 64 -o - > small.png
+      standard input to standard output
+
+Outputs are PNG (indexed up to 256 colours), .webp (lossless), .gif or .jpg, by extension.
+Exit codes: 0 done, 1 an input or output failed (the others were done), 2 bad usage, 70 internal error.`;
+
+/** Builds the commander program; `exitOverride` lets tests run it in-process. */
+export function makeProgram(run: (inputs: string[], options: CliOptions) => Promise<void>): Command {
+  const program = new Command('kquant');
+  program
+    .description('Quantize images to K colours by exact k-means (k-means++ initialisation) and report what each K costs and keeps.')
+    .argument('<inputs...>', 'images to quantize (JPEG, PNG, WebP, GIF, TIFF, AVIF), or - for standard input')
+    .option('-c, --colors <K>', `colours: 16, a doubling range 2..1024, or a list 3,5,12 (2 to ${MAX_K})`, parseColours, parseColours(DEFAULT_COLOURS))
+    .option('-o, --output <file>', 'output file for one input and one K (- for standard output)')
+    .option('-d, --out-dir <dir>', 'folder for outputs named <input>-k<K>.<format> (default: beside each input)')
+    .addOption(new Option('--format <format>', 'format of outputs named by kquant').choices(['png', 'webp', 'gif', 'jpg']).default('png'))
+    .option('--csv <file>', 'write a CSV row a result')
+    .option('--json', 'print one JSON object a result on stdout instead of a line')
+    .option('--seed <n>', 'seed of every random choice; the same seed gives the same bytes', integerIn(0, 2 ** 32 - 1), KMEANS_DEFAULTS.seed)
+    .option('--init <method>', 'first centres: kmeans++ or random', oneOf(['kmeans++', 'random'] as const), KMEANS_DEFAULTS.init)
+    .option('--n-init <n>', 'k-means restarts; the lowest error wins', integerIn(1, 100), KMEANS_DEFAULTS.nInit)
+    .option('--max-iter <n>', 'most Lloyd iterations', integerIn(1, 100000), KMEANS_DEFAULTS.maxIter)
+    .option('--tol <x>', "stop when centres move less than this, relative to the data's variance (scikit-learn's meaning)", numberIn(0, 1), KMEANS_DEFAULTS.tol)
+    .option('--sample <n>', 'fit on n pixels drawn with the seed, then assign every pixel (fast on big images)', integerIn(1, 2 ** 31))
+    .option('--max-pixels <n>', 'refuse larger images before decoding them', integerIn(1, Number.MAX_SAFE_INTEGER), DEFAULT_MAX_PIXELS)
+    .option('-f, --force', 'replace existing output files')
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('--verbose', 'print the stack of an internal error')
+    .addHelpText('after', EXAMPLES)
+    .showHelpAfterError('(run kquant --help for usage)')
+    .action(async (inputs: string[], options: CliOptions) => run(inputs, options));
+  return program;
+}
+
+/** Runs kquant with `argv` (as process.argv); sets process.exitCode rather than exiting. */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  const cleanUp = (signal: NodeJS.Signals) => {
+    removeTemporaryFiles();
+    process.stderr.write(`kquant: interrupted (${signal}); no partial files left\n`);
+    process.exit(signal === 'SIGINT' ? EXIT.interrupted : 128 + 15);
+  };
+  process.once('SIGINT', cleanUp);
+  process.once('SIGTERM', cleanUp);
+  let verbose = argv.includes('--verbose');
+  const program = makeProgram(async (inputs, options) => {
+    verbose = Boolean(options.verbose);
+    process.exitCode = await execute(inputs, options);
+  });
+  program.exitOverride();
+  program.configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    process.exitCode = exitCodeFor(error, verbose);
+  }
+}
+
+function exitCodeFor(error: unknown, verbose: boolean): number {
+  if (error instanceof CommanderError) {
+    // commander printed its message already; help and version are not errors.
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof KquantError) {
+    process.stderr.write(`kquant: ${error.message}\n`);
+    if (verbose && error.code === 'INTERNAL') process.stderr.write(`${error.stack}\n`);
+    return EXIT_FOR_CODE[error.code];
+  }
+  process.stderr.write(`kquant: internal error: ${reason(error)}${verbose ? '' : ' (run with --verbose for details)'}\n`);
+  if (verbose && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return EXIT.internal;
+}
+
+async function execute(inputs: string[], options: CliOptions): Promise<number> {
+  const spec: JobSpec = {
+    inputs,
+    ks: options.colors,
+    output: options.output,
+    outDir: options.outDir,
+    format: options.format,
+    force: options.force,
+    maxPixels: options.maxPixels,
+    init: options.init,
+    nInit: options.nInit,
+    maxIter: options.maxIter,
+    tol: options.tol,
+    seed: options.seed,
+    sample: options.sample,
+  };
+  if (options.csv && !options.force && (await exists(options.csv))) {
+    throw new KquantError('OUTPUT', `${options.csv}: already exists; use --force to replace it`);
+  }
+  const imageToStdout = options.output === '-';
+  if (imageToStdout && process.stdout.isTTY) {
+    throw new KquantError('USAGE', 'refusing to write an image to a terminal; redirect standard output or give -o FILE');
+  }
+  // With the image on stdout, result lines go to stderr.
+  const results = imageToStdout ? process.stderr : process.stdout;
+  const total = inputs.length * options.colors.length;
+  const progress = options.quiet ? undefined : makeProgress(process.stderr, total);
+  let failed = 0;
+  const onResult = async ({ row, bytes }: JobResult) => {
+    if (row.error) failed++;
+    if (bytes) await writeStream(process.stdout, bytes);
+    if (row.error) {
+      progress?.log(`kquant: ${row.input}: ${row.error}`);
+      if (options.json) results.write(`${JSON.stringify(toJsonObject(row))}\n`);
+      return;
+    }
+    if (options.quiet) return;
+    const text = options.json ? JSON.stringify(toJsonObject(row)) : formatLine(row);
+    progress ? progress.log(text, results) : results.write(`${text}\n`);
+    for (const warning of row.warnings ?? []) progress?.log(`kquant: warning: ${warning}`);
+  };
+  const rows: ResultRow[] = await runJob(spec, {
+    onResult,
+    onProgress: (event) => progress?.tick(event),
+    onNote: (message) => (options.quiet ? undefined : progress?.log(`kquant: note: ${message}`)),
+  });
+  progress?.stop();
+  if (options.csv) await writeFileAtomic(options.csv, Buffer.from(formatCsv(rows)), { force: options.force });
+  return failed > 0 ? EXIT.failed : EXIT.ok;
+}
+
+function writeStream(stream: NodeJS.WritableStream, bytes: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => stream.write(bytes, (error) => (error ? reject(error) : resolve())));
+}

@@ -1,0 +1,136 @@
+// k-means: the public entry of the core. Validates options, picks first centres, runs Lloyd,
+// keeps the best of `nInit` restarts.
+import { KquantError, checkInteger, checkNumber } from './errors.js';
+import { toFloat64 } from './geometry.js';
+import { initKMeansPlusPlus, initRandom } from './init.js';
+import { lloydAccelerated, lloydReference } from './lloyd.js';
+import { deriveSeed, makeRng } from './rng.js';
+
+/** Most centres the core computes (labels are 16-bit; the centre table is K² numbers). */
+export const MAX_K = 4096;
+
+export type InitMethod = 'kmeans++' | 'random';
+
+export interface KMeansOptions {
+  /** Number of clusters (1 to MAX_K). */
+  k: number;
+  /** Weight of each point (optional, default 1 each): a weight of w counts as w copies. */
+  weights?: Float32Array | Float64Array;
+  /** First centres: 'kmeans++' (greedy, as scikit-learn), 'random', or given centres k·d (optional, default 'kmeans++'). */
+  init?: InitMethod | Float32Array | Float64Array;
+  /** Restarts; the lowest inertia wins (optional, default 1). */
+  nInit?: number;
+  /** Most Lloyd iterations (optional, default 300). */
+  maxIter?: number;
+  /** Stop when the squared centre shift sums to at most tol × the data's mean variance (optional, default 1e-4). */
+  tol?: number;
+  /** Seed of every random choice (optional, default 0). */
+  seed?: number;
+  /** Use the plain brute-force Lloyd (optional, default false): for tests and comparisons. */
+  reference?: boolean;
+}
+
+export interface KMeansResult {
+  /** Centres, k·d; k can be below the number asked for when there are fewer distinct points. */
+  centres: Float64Array;
+  /** Centres found. */
+  k: number;
+  /** Centre of each point. */
+  labels: Uint16Array;
+  /** Sum of weight × squared distance to the assigned centre. */
+  inertia: number;
+  iterations: number;
+}
+
+export const KMEANS_DEFAULTS = {
+  init: 'kmeans++' as InitMethod,
+  nInit: 1,
+  maxIter: 300,
+  tol: 1e-4,
+  seed: 0,
+};
+
+const KNOWN_OPTIONS = new Set(['k', 'weights', 'init', 'nInit', 'maxIter', 'tol', 'seed', 'reference']);
+
+/** k-means of `points` (n·d, row-major) with the options above; deterministic for a given seed. */
+export function kmeans(points: Float32Array | Float64Array, d: number, options: KMeansOptions): KMeansResult {
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) throw new KquantError('USAGE', `Unknown k-means option "${key}"`);
+  }
+  checkInteger('d', d, 1, 64);
+  if (points.length % d !== 0) {
+    throw new KquantError('USAGE', `Expected points of length a multiple of d=${d} but received ${points.length}`);
+  }
+  const n = points.length / d;
+  const k = checkInteger('k', options.k, 1, MAX_K);
+  const nInit = checkInteger('nInit', options.nInit ?? KMEANS_DEFAULTS.nInit, 1, 1000);
+  const maxIter = checkInteger('maxIter', options.maxIter ?? KMEANS_DEFAULTS.maxIter, 1, 1_000_000);
+  const tol = checkNumber('tol', options.tol ?? KMEANS_DEFAULTS.tol, 0, 1);
+  const seed = checkInteger('seed', options.seed ?? KMEANS_DEFAULTS.seed, 0, 2 ** 32 - 1);
+  const init = options.init ?? KMEANS_DEFAULTS.init;
+  if (n === 0) throw new KquantError('USAGE', 'Expected at least one point but received none');
+
+  const x = toFloat64(points);
+  const weights = options.weights ? toFloat64(options.weights) : new Float64Array(n).fill(1);
+  if (weights.length !== n) {
+    throw new KquantError('USAGE', `Expected ${n} weights but received ${weights.length}`);
+  }
+  for (let i = 0; i < n; i++) {
+    if (!(weights[i] >= 0) || !Number.isFinite(weights[i])) {
+      throw new KquantError('USAGE', `Expected finite weights ≥ 0 but weight ${i} is ${weights[i]}`);
+    }
+  }
+  const tolAbs = tol * meanVariance(x, n, d, weights);
+  const lloyd = options.reference ? lloydReference : lloydAccelerated;
+  const rng = makeRng(seed);
+
+  let best: KMeansResult | undefined;
+  const runs = typeof init === 'string' ? nInit : 1;
+  for (let run = 0; run < runs; run++) {
+    const runRng = makeRng(deriveSeed(rng));
+    let centres: Float64Array;
+    if (typeof init !== 'string') {
+      if (init.length % d !== 0 || init.length === 0 || init.length / d > MAX_K) {
+        throw new KquantError('USAGE', `Expected initial centres of length a multiple of d=${d} but received ${init.length}`);
+      }
+      centres = Float64Array.from(init);
+    } else if (init === 'kmeans++') {
+      centres = initKMeansPlusPlus(x, n, d, weights, k, runRng);
+    } else if (init === 'random') {
+      centres = initRandom(x, n, d, weights, k, runRng);
+    } else {
+      throw new KquantError('USAGE', `Expected init "kmeans++" or "random" but received "${String(init)}"`);
+    }
+    const result = lloyd(x, n, d, weights, centres, { maxIter, tolAbs });
+    if (!best || result.inertia < best.inertia) {
+      best = {
+        centres: result.centres,
+        k: result.centres.length / d,
+        labels: result.labels,
+        inertia: result.inertia,
+        iterations: result.iterations,
+      };
+    }
+  }
+  return best!;
+}
+
+/** Mean over the d coordinates of the weighted variance: scikit-learn's scale for `tol`. */
+export function meanVariance(x: Float64Array, n: number, d: number, weights: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < n; i++) total += weights[i];
+  if (!(total > 0)) return 0;
+  let sum = 0;
+  for (let t = 0; t < d; t++) {
+    let mean = 0;
+    for (let i = 0; i < n; i++) mean += weights[i] * x[i * d + t];
+    mean /= total;
+    let variance = 0;
+    for (let i = 0; i < n; i++) {
+      const diff = x[i * d + t] - mean;
+      variance += weights[i] * diff * diff;
+    }
+    sum += variance / total;
+  }
+  return sum / d;
+}

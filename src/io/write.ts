@@ -1,0 +1,87 @@
+// Encodes a quantized image in the format its output name asks for.
+import sharp from 'sharp';
+import { KquantError } from '../core/errors.js';
+import type { OutputFormat } from '../types.js';
+import { encodeIndexedPng } from './png.js';
+
+export interface QuantizedPixels {
+  width: number;
+  height: number;
+  /** Palette, RGBA, 4 bytes a colour. */
+  palette: Uint8Array;
+  /** Palette index of each pixel (8-bit up to 256 colours, 16-bit above). */
+  indices: Uint8Array | Uint16Array;
+}
+
+const EXTENSIONS: Record<string, OutputFormat> = {
+  png: 'png',
+  webp: 'webp',
+  gif: 'gif',
+  jpg: 'jpg',
+  jpeg: 'jpg',
+};
+
+/** The format an output name asks for, from its extension. */
+export function formatFromPath(path: string): OutputFormat {
+  const match = /\.([A-Za-z0-9]+)$/.exec(path);
+  const format = match ? EXTENSIONS[match[1].toLowerCase()] : undefined;
+  if (!format) {
+    throw new KquantError('USAGE', `${path}: unknown output format; use .png, .webp, .gif or .jpg`);
+  }
+  return format;
+}
+
+/** True when the palette has a colour that is not fully opaque. */
+function hasAlpha(palette: Uint8Array): boolean {
+  for (let i = 3; i < palette.length; i += 4) if (palette[i] !== 255) return true;
+  return false;
+}
+
+/** Expands indices through the palette into interleaved RGB or RGBA pixels. */
+export function expand(image: QuantizedPixels, channels: 3 | 4): Buffer {
+  const { palette, indices } = image;
+  const out = Buffer.alloc(indices.length * channels);
+  for (let p = 0, o = 0; p < indices.length; p++, o += channels) {
+    const c = indices[p] * 4;
+    out[o] = palette[c];
+    out[o + 1] = palette[c + 1];
+    out[o + 2] = palette[c + 2];
+    if (channels === 4) out[o + 3] = palette[c + 3];
+  }
+  return out;
+}
+
+/**
+ * Encodes `image` as `format`: PNG is indexed with exactly this palette up to 256 colours and
+ * truecolour above; WebP is lossless; GIF holds up to 256 colours; JPEG (quality 92) adds colours.
+ */
+export async function encodeImage(image: QuantizedPixels, format: OutputFormat): Promise<Buffer> {
+  const colours = image.palette.length / 4;
+  if (format === 'png' && colours <= 256) {
+    return encodeIndexedPng({ ...image, indices: image.indices as Uint8Array });
+  }
+  if (format === 'gif' && colours > 256) {
+    throw new KquantError('USAGE', `GIF holds at most 256 colours, not ${colours}; use .png or .webp`);
+  }
+  const channels = hasAlpha(image.palette) && format !== 'jpg' ? 4 : 3;
+  const pipeline = sharp(expand(image, channels), { raw: { width: image.width, height: image.height, channels } });
+  switch (format) {
+    case 'png':
+      return pipeline.png({ compressionLevel: 9, adaptiveFiltering: true, effort: 10 }).toBuffer();
+    case 'webp':
+      return pipeline.webp({ lossless: true, effort: 6 }).toBuffer();
+    case 'gif':
+      return pipeline.gif({ colours: Math.max(2, colours), dither: 0, effort: 10 }).toBuffer();
+    case 'jpg':
+      return pipeline.jpeg({ quality: 92, mozjpeg: true }).toBuffer();
+    default: {
+      const never: never = format;
+      throw new KquantError('INTERNAL', `unknown format ${String(never)}`);
+    }
+  }
+}
+
+/** A lossless truecolour PNG of the original pixels: the classic experiment's "original" size. */
+export async function encodeOriginalPng(data: Uint8Array, width: number, height: number, channels: 3 | 4): Promise<Buffer> {
+  return sharp(data, { raw: { width, height, channels } }).png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer();
+}

@@ -1,0 +1,215 @@
+// One run of kquant: every input at every K. Reads each input once, quantizes it at each K from
+// one histogram, writes each result atomically, and reports a row per result. One bad input does
+// not stop the others: its failure becomes a row with an `error`.
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { KquantError } from './core/errors.js';
+import type { InitMethod } from './core/kmeans.js';
+import { writeFileAtomic } from './io/files.js';
+import { readImage, reason } from './io/read.js';
+import { encodeImage, encodeOriginalPng, formatFromPath } from './io/write.js';
+import { prepareImage, quantizeImage, type PreparedImage, type QuantizedImage } from './pipeline/quantize.js';
+import type { DecodedImage, OutputFormat, ResultRow } from './types.js';
+
+export interface JobSpec {
+  /** Paths, or `-` for standard input. */
+  inputs: string[];
+  /** Colour counts to make, in order. */
+  ks: number[];
+  /** One output path (one input, one K), or `-` for standard output. */
+  output?: string;
+  /** Folder for `<name>-k<K>.<format>` outputs. */
+  outDir?: string;
+  /** Format of outputs named by kquant (optional, default png). */
+  format?: OutputFormat;
+  /** Replace existing outputs (optional, default false). */
+  force?: boolean;
+  /** Compute and report without writing images (optional, default false). */
+  dryRun?: boolean;
+  maxPixels?: number;
+  init?: InitMethod;
+  nInit?: number;
+  maxIter?: number;
+  tol?: number;
+  seed: number;
+  sample?: number;
+}
+
+/** What a run hands its caller for each result, as soon as it is written. */
+export interface JobResult {
+  row: ResultRow;
+  /** Absent when the result failed. */
+  quantized?: QuantizedImage;
+  /** The image as read (absent when reading failed). */
+  decoded?: DecodedImage;
+  prepared?: PreparedImage;
+  /** The encoded output, when it went to standard output. */
+  bytes?: Buffer;
+}
+
+export interface JobHooks {
+  /** Called once per input and K, in order. */
+  onResult?(result: JobResult): void | Promise<void>;
+  /** Called when an input starts and when each K is done. */
+  onProgress?(event: { input: string; k: number; done: number; total: number }): void;
+  /** Notes about an input (e.g. only the first frame of an animation was used). */
+  onNote?(message: string): void;
+  /** Hand every result's encoded bytes to onResult, not only those for standard output (optional, default false). */
+  keepBytes?: boolean;
+}
+
+/** Output path of `input` at `k`, as the spec names it. */
+export function outputPathFor(spec: JobSpec, input: string, k: number): string {
+  if (spec.output !== undefined) return spec.output;
+  const format = spec.format ?? 'png';
+  const stem = input === '-' ? 'stdin' : basename(input, extname(input));
+  const folder = spec.outDir ?? (input === '-' ? '.' : dirname(input));
+  return join(folder, `${stem}-k${k}.${format}`);
+}
+
+/** Checks that the spec's outputs can be made, before any work: a USAGE error otherwise. */
+export function checkSpec(spec: JobSpec): void {
+  if (spec.inputs.length === 0) throw new KquantError('USAGE', 'no input given');
+  if (spec.ks.length === 0) throw new KquantError('USAGE', 'no colour count given');
+  if (spec.output !== undefined) {
+    if (spec.outDir !== undefined) throw new KquantError('USAGE', '-o/--output and --out-dir cannot be used together');
+    if (spec.inputs.length > 1) throw new KquantError('USAGE', '-o/--output takes one input; use --out-dir for several');
+    if (spec.ks.length > 1) throw new KquantError('USAGE', '-o/--output takes one K; use --out-dir for a sweep');
+    if (spec.output !== '-') formatFromPath(spec.output);
+  }
+  if (spec.inputs.filter((input) => input === '-').length > 1) {
+    throw new KquantError('USAGE', 'standard input (-) can be read only once');
+  }
+  const seen = new Map<string, string>();
+  for (const input of spec.inputs) {
+    for (const k of spec.ks) {
+      const output = outputPathFor(spec, input, k);
+      if (output === '-') continue;
+      const key = resolve(output);
+      if (input !== '-' && key === resolve(input)) {
+        throw new KquantError('USAGE', `${output}: the output would overwrite its input`);
+      }
+      const other = seen.get(key);
+      if (other !== undefined && !spec.dryRun) {
+        throw new KquantError('USAGE', `${output}: both ${other} and ${input} would be written there; use separate --out-dir`);
+      }
+      seen.set(key, input);
+    }
+  }
+}
+
+/** Runs the spec; returns every row (failed ones carry `error`). */
+export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<ResultRow[]> {
+  checkSpec(spec);
+  const rows: ResultRow[] = [];
+  const total = spec.inputs.length * spec.ks.length;
+  let done = 0;
+  for (const input of spec.inputs) {
+    const emit = async (result: JobResult) => {
+      rows.push(result.row);
+      done++;
+      hooks.onProgress?.({ input, k: result.row.k, done, total });
+      await hooks.onResult?.(result);
+    };
+    let decoded: DecodedImage;
+    try {
+      decoded = await readImage(input, { maxPixels: spec.maxPixels });
+    } catch (error) {
+      for (const k of spec.ks) await emit({ row: failedRow(spec, input, k, error) });
+      continue;
+    }
+    for (const note of decoded.notes) hooks.onNote?.(note);
+    const prepared = prepareImage(decoded);
+    // The baseline PNG is encoded by sharp's threads while k-means runs on this one.
+    const originalPng = encodeOriginalPng(prepared.pixels, decoded.width, decoded.height, decoded.channels).then(
+      (bytes) => bytes.length,
+      () => 0,
+    );
+    for (const k of spec.ks) {
+      try {
+        const quantized = quantizeImage(prepared, {
+          k,
+          init: spec.init,
+          nInit: spec.nInit,
+          maxIter: spec.maxIter,
+          tol: spec.tol,
+          seed: spec.seed,
+          sample: spec.sample,
+        });
+        const output = outputPathFor(spec, input, k);
+        const format = output === '-' ? (spec.format ?? 'png') : formatFromPath(output);
+        const bytes = await encodeImage(quantized, format);
+        if (!spec.dryRun && output !== '-') await writeFileAtomic(output, bytes, { force: spec.force });
+        const row = makeRow(spec, input, decoded, quantized, spec.dryRun ? '' : output, bytes.length, await originalPng);
+        if (format === 'jpg') row.warnings = ['JPEG is lossy: the written file has more colours than K'];
+        await emit({ row, quantized, decoded, prepared, bytes: output === '-' || hooks.keepBytes ? bytes : undefined });
+      } catch (error) {
+        await emit({ row: failedRow(spec, input, k, error), decoded, prepared });
+      }
+    }
+  }
+  return rows;
+}
+
+function makeRow(
+  spec: JobSpec,
+  input: string,
+  decoded: DecodedImage,
+  quantized: QuantizedImage,
+  output: string,
+  outputBytes: number,
+  originalPngBytes: number,
+): ResultRow {
+  const pixels = decoded.width * decoded.height;
+  const bitsPerPixel = Math.ceil(Math.log2(quantized.k));
+  const paletteBytes = quantized.k * (decoded.channels === 4 && quantized.palette.some((v, i) => i % 4 === 3 && v !== 255) ? 4 : 3);
+  return {
+    input,
+    k: quantized.k,
+    coloursUsed: quantized.coloursUsed,
+    width: decoded.width,
+    height: decoded.height,
+    output,
+    outputBytes,
+    inputBytes: decoded.inputBytes,
+    pctOfInput: percent(outputBytes, decoded.inputBytes),
+    originalPngBytes,
+    pctOfOriginalPng: percent(outputBytes, originalPngBytes),
+    paletteStorageBytes: Math.ceil((pixels * bitsPerPixel) / 8) + paletteBytes,
+    mse: quantized.mse,
+    psnrDb: quantized.psnrDb,
+    inertia: quantized.inertia,
+    iterations: quantized.iterations,
+    fitMs: quantized.fitMs,
+    seed: spec.seed,
+  };
+}
+
+function failedRow(spec: JobSpec, input: string, k: number, error: unknown): ResultRow {
+  // Only the expected failures of one input become a row; a bug stops the run.
+  if (!(error instanceof KquantError) || error.code === 'INTERNAL') throw error;
+  return {
+    input,
+    k,
+    coloursUsed: 0,
+    width: 0,
+    height: 0,
+    output: '',
+    outputBytes: 0,
+    inputBytes: 0,
+    pctOfInput: 0,
+    originalPngBytes: 0,
+    pctOfOriginalPng: 0,
+    paletteStorageBytes: 0,
+    mse: 0,
+    psnrDb: 0,
+    inertia: 0,
+    iterations: 0,
+    fitMs: 0,
+    seed: spec.seed,
+    error: reason(error),
+  };
+}
+
+function percent(part: number, whole: number): number {
+  return whole > 0 ? (100 * part) / whole : 0;
+}
