@@ -334,6 +334,14 @@ describe.skipIf(!HAVE_CHROMIUM)('HTML report in headless Chromium', () => {
       el.dispatchEvent(new Event('input', { bubbles: true }));
     });
     expect(await top.evaluate((el) => getComputedStyle(el).clipPath)).toContain('30%');
+    // Dragging on the picture moves the divider and the slider with it.
+    const frame = (await sec.locator('.kq-split-frame').boundingBox())!;
+    await page.mouse.move(frame.x + frame.width * 0.5, frame.y + frame.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(frame.x + frame.width * 0.75, frame.y + frame.height / 2, { steps: 4 });
+    await page.mouse.up();
+    expect(Number(await split.inputValue())).toBeCloseTo(75, 0);
+    expect(await top.evaluate((el) => getComputedStyle(el).clipPath)).toMatch(/inset\(0(px)? 0(px)? 0(px)? 7[45](\.5)?%\)/);
     await sec.locator('.kq-modes label', { hasText: 'Side by side' }).click();
     await expect.poll(() => sec.locator('.kq-side').isVisible()).toBe(true);
   });

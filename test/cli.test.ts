@@ -1,0 +1,142 @@
+// The CLI as a person or a script runs it: a subprocess of bin/kquant.js.
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CHINA, FLOWER, decode, distinctColours, listFiles, runCli, tempDir, threeColourPng } from './helpers.js';
+
+describe('kquant CLI', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = tempDir();
+  });
+
+  it('writes one indexed PNG and prints one line', async () => {
+    const out = join(dir, 'one.png');
+    const run = runCli([FLOWER, '--colors', '16', '-o', out]);
+    expect(run.stderr.toString()).toBe('');
+    expect(run.status).toBe(0);
+    const lines = run.stdout.toString().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/K=16: 16 colours, .* dB, \d+ iterations, \d+ ms → /);
+    const meta = await sharp(out).metadata();
+    expect(meta.format).toBe('png');
+    expect(meta.isPalette).toBe(true);
+    expect(meta.bitsPerSample).toBe(4);
+    const { data, channels } = await decode(out);
+    expect(distinctColours(data, channels).size).toBe(16);
+  });
+
+  it('sweeps K with a CSV whose sizes are the files on disk', () => {
+    const outDir = join(dir, 'sweep');
+    const csv = join(outDir, 'sizes.csv');
+    const run = runCli([FLOWER, '--colors', '2..32', '--out-dir', outDir, '--csv', csv]);
+    expect(run.status).toBe(0);
+    expect(listFiles(outDir)).toEqual(['flower-k16.png', 'flower-k2.png', 'flower-k32.png', 'flower-k4.png', 'flower-k8.png', 'sizes.csv']);
+    const [header, ...rows] = readFileSync(csv, 'utf8').trim().split('\n');
+    const columns = header.split(',');
+    expect(rows).toHaveLength(5);
+    for (const line of rows) {
+      const cells = line.split(',');
+      const field = (name: string) => cells[columns.indexOf(name)];
+      expect(Number(field('outputBytes'))).toBe(statSync(field('output')).size);
+      expect(Number(field('coloursUsed'))).toBeLessThanOrEqual(Number(field('k')));
+      expect(Number(field('inputBytes'))).toBe(statSync(FLOWER).size);
+    }
+    expect(rows.map((line) => Number(line.split(',')[columns.indexOf('k')]))).toEqual([2, 4, 8, 16, 32]);
+  });
+
+  it('takes a list of K and several inputs, one JSON object a result', () => {
+    const outDir = join(dir, 'json');
+    const run = runCli([CHINA, FLOWER, '--colors', '3,5', '--out-dir', outDir, '--json']);
+    expect(run.status).toBe(0);
+    const objects = run.stdout.toString().trim().split('\n').map((line) => JSON.parse(line));
+    expect(objects.map((o) => `${o.input.split('/').pop()}:${o.k}`)).toEqual(['china.jpg:3', 'china.jpg:5', 'flower.jpg:3', 'flower.jpg:5']);
+    for (const o of objects) {
+      expect(o.outputBytes).toBe(statSync(o.output).size);
+      expect(o.psnrDb).toBeGreaterThan(10);
+      expect(o.seed).toBe(0);
+      for (const key of ['width', 'height', 'mse', 'inertia', 'iterations', 'fitMs', 'originalPngBytes', 'paletteStorageBytes', 'pctOfInput', 'pctOfOriginalPng']) {
+        expect(o).toHaveProperty(key);
+      }
+    }
+  });
+
+  it('gives identical bytes for the same seed', () => {
+    const a = join(dir, 'seed-a.png');
+    const b = join(dir, 'seed-b.png');
+    expect(runCli([CHINA, '--colors', '32', '-o', a, '--seed', '7', '-q']).status).toBe(0);
+    expect(runCli([CHINA, '--colors', '32', '-o', b, '--seed', '7', '-q']).status).toBe(0);
+    expect(readFileSync(a).equals(readFileSync(b))).toBe(true);
+  });
+
+  it('writes exactly the image it reports: palette PNG round trip and PSNR', async () => {
+    const out = join(dir, 'roundtrip.png');
+    const run = runCli([CHINA, '--colors', '64', '-o', out, '--json']);
+    expect(run.status).toBe(0);
+    const reported = JSON.parse(run.stdout.toString());
+    const written = await decode(out);
+    const original = await decode(CHINA);
+    expect(distinctColours(written.data, written.channels).size).toBe(reported.coloursUsed);
+    let sse = 0;
+    for (let i = 0; i < original.data.length; i++) sse += (original.data[i] - written.data[i]) ** 2;
+    expect(sse / original.data.length).toBeCloseTo(reported.mse, 9);
+  });
+
+  it('keeps an exact image exact when K is at least its colour count', async () => {
+    const input = join(dir, 'three.png');
+    await threeColourPng(input);
+    const out = join(dir, 'three-out.png');
+    const run = runCli([input, '--colors', '8', '-o', out, '--json']);
+    expect(run.status).toBe(0);
+    const row = JSON.parse(run.stdout.toString());
+    expect(row.coloursUsed).toBe(3);
+    expect(row.mse).toBe(0);
+    expect(row.psnrDb).toBeNull();
+    expect((await decode(out)).data.equals((await decode(input)).data)).toBe(true);
+  });
+
+  it('reads standard input and writes standard output', async () => {
+    const run = runCli(['-', '--colors', '8', '-o', '-'], { input: readFileSync(FLOWER) });
+    expect(run.status).toBe(0);
+    const meta = await sharp(run.stdout).metadata();
+    expect(meta.format).toBe('png');
+    expect(meta.width).toBe(640);
+    expect(run.stderr.toString()).toMatch(/^- K=8: 8 colours/);
+  });
+
+  it('does not overwrite an existing output without --force', () => {
+    const out = join(dir, 'exists.png');
+    writeFileSync(out, 'keep me');
+    const run = runCli([FLOWER, '--colors', '4', '-o', out]);
+    expect(run.status).toBe(1);
+    expect(run.stderr.toString()).toMatch(/already exists; use --force/);
+    expect(readFileSync(out, 'utf8')).toBe('keep me');
+    expect(runCli([FLOWER, '--colors', '4', '-o', out, '--force']).status).toBe(0);
+    expect(readFileSync(out).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('refuses bad usage with exit code 2 and one line', () => {
+    for (const args of [
+      [FLOWER, '--colors', '0'],
+      [FLOWER, '--colors', '1'],
+      [FLOWER, '--colors', 'lots'],
+      [FLOWER, '--colors', '16..4'],
+      [FLOWER, '--bogus'],
+      [FLOWER, CHINA, '--colors', '4', '-o', join(dir, 'x.png')],
+      [FLOWER, '--colors', '4,8', '-o', join(dir, 'x.png')],
+    ]) {
+      const run = runCli(args);
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(run.stderr.toString()).toMatch(/error|kquant:/);
+      expect(run.stderr.toString()).not.toMatch(/\n\s+at /);
+    }
+    expect(existsSync(join(dir, 'x.png'))).toBe(false);
+  });
+
+  it('shows examples in --help', () => {
+    const run = runCli(['--help']);
+    expect(run.status).toBe(0);
+    expect(run.stdout.toString()).toMatch(/Examples:[\s\S]*--colors 2\.\.1024/);
+  });
+});
