@@ -42,8 +42,10 @@ export interface JobResult {
   /** The image as read (absent when reading failed). */
   decoded?: DecodedImage;
   prepared?: PreparedImage;
-  /** The encoded output, when it went to standard output. */
+  /** The encoded output, when it went to standard output (or `keepBytes` asked for it). */
   bytes?: Buffer;
+  /** A lossless PNG of the original pixels (the baseline of the size percentages). */
+  originalPng?: Buffer;
 }
 
 export interface JobHooks {
@@ -120,9 +122,8 @@ export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<Resul
     for (const note of decoded.notes) hooks.onNote?.(note);
     const prepared = prepareImage(decoded);
     // The baseline PNG is encoded by sharp's threads while k-means runs on this one.
-    const originalPng = encodeOriginalPng(prepared.pixels, decoded.width, decoded.height, decoded.channels).then(
-      (bytes) => bytes.length,
-      () => 0,
+    const originalPng = encodeOriginalPng(prepared.pixels, decoded.width, decoded.height, decoded.channels).catch(
+      () => undefined,
     );
     for (const k of spec.ks) {
       try {
@@ -139,9 +140,17 @@ export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<Resul
         const format = output === '-' ? (spec.format ?? 'png') : formatFromPath(output);
         const bytes = await encodeImage(quantized, format);
         if (!spec.dryRun && output !== '-') await writeFileAtomic(output, bytes, { force: spec.force });
-        const row = makeRow(spec, input, decoded, quantized, spec.dryRun ? '' : output, bytes.length, await originalPng);
+        const original = await originalPng;
+        const row = makeRow(spec, input, decoded, quantized, spec.dryRun ? '' : output, bytes.length, original?.length ?? 0);
         if (format === 'jpg') row.warnings = ['JPEG is lossy: the written file has more colours than K'];
-        await emit({ row, quantized, decoded, prepared, bytes: output === '-' || hooks.keepBytes ? bytes : undefined });
+        await emit({
+          row,
+          quantized,
+          decoded,
+          prepared,
+          bytes: output === '-' || hooks.keepBytes ? bytes : undefined,
+          originalPng: original,
+        });
       } catch (error) {
         await emit({ row: failedRow(spec, input, k, error), decoded, prepared });
       }

@@ -9,6 +9,7 @@ import { runJob, type JobResult, type JobSpec } from '../job.js';
 import { formatCsv, formatLine, toJsonObject } from '../report/rows.js';
 import type { InitMethod, OutputFormat, ResultRow } from '../types.js';
 import { integerIn, numberIn, oneOf, parseColours } from './options.js';
+import { ReportBuilder, checkPalettePath, palettePathFor, writePalette } from './extras.js';
 import { makeProgress } from './progress.js';
 
 /** Exit codes, documented in the README. */
@@ -39,6 +40,8 @@ interface CliOptions {
   outDir?: string;
   format: OutputFormat;
   csv?: string;
+  report?: string;
+  palette?: string;
   json?: boolean;
   seed: number;
   init: InitMethod;
@@ -77,6 +80,11 @@ export function makeProgram(run: (inputs: string[], options: CliOptions) => Prom
     .option('-d, --out-dir <dir>', 'folder for outputs named <input>-k<K>.<format> (default: beside each input)')
     .addOption(new Option('--format <format>', 'format of outputs named by kquant').choices(['png', 'webp', 'gif', 'jpg']).default('png'))
     .option('--csv <file>', 'write a CSV row a result')
+    .option('--report <file>', 'write an HTML report to flip through the results (offline, one page)')
+    .option('--palette <file>', 'write each palette: .gpl, .json, .txt, .css or .png (swatches), by extension', (path: string) => {
+      checkPalettePath(path);
+      return path;
+    })
     .option('--json', 'print one JSON object a result on stdout instead of a line')
     .option('--seed <n>', 'seed of every random choice; the same seed gives the same bytes', integerIn(0, 2 ** 32 - 1), KMEANS_DEFAULTS.seed)
     .option('--init <method>', 'first centres: kmeans++ or random', oneOf(['kmeans++', 'random'] as const), KMEANS_DEFAULTS.init)
@@ -159,10 +167,22 @@ async function execute(inputs: string[], options: CliOptions): Promise<number> {
   const results = imageToStdout ? process.stderr : process.stdout;
   const total = inputs.length * options.colors.length;
   const progress = options.quiet ? undefined : makeProgress(process.stderr, total);
+  const report = options.report ? new ReportBuilder(options.report, options.seed, Boolean(options.force)) : undefined;
+  const several = { inputs: inputs.length > 1, ks: options.colors.length > 1 };
   let failed = 0;
-  const onResult = async ({ row, bytes }: JobResult) => {
-    if (row.error) failed++;
+  const onResult = async (result: JobResult) => {
+    const { row, bytes } = result;
     if (bytes) await writeStream(process.stdout, bytes);
+    report?.add(result);
+    if (options.palette && result.quantized) {
+      try {
+        await writePalette(palettePathFor(options.palette, row.input, row.k, several), result, Boolean(options.force));
+      } catch (error) {
+        if (!(error instanceof KquantError)) throw error;
+        row.error = error.message;
+      }
+    }
+    if (row.error) failed++;
     if (row.error) {
       progress?.log(`kquant: ${row.input}: ${row.error}`);
       if (options.json) results.write(`${JSON.stringify(toJsonObject(row))}\n`);
@@ -179,6 +199,7 @@ async function execute(inputs: string[], options: CliOptions): Promise<number> {
     onNote: (message) => (options.quiet ? undefined : progress?.log(`kquant: note: ${message}`)),
   });
   progress?.stop();
+  await report?.write();
   if (options.csv) await writeFileAtomic(options.csv, Buffer.from(formatCsv(rows)), { force: options.force });
   return failed > 0 ? EXIT.failed : EXIT.ok;
 }

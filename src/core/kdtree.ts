@@ -9,10 +9,10 @@
 const LEAF_SIZE = 8;
 
 /**
- * Results of the last query: [label, squared distance to it, squared distance to the second
- * nearest (Infinity when there is none), index of the second nearest (−1 when none)].
+ * Results of the last query: [label, its squared distance, second nearest, its squared distance,
+ * third nearest, its squared distance]; −1 and Infinity where there are fewer centres.
  */
-export const found = new Float64Array(4);
+export const found = new Float64Array(6);
 
 // Depth-first stack shared by every query (the core is single-threaded per worker). The tree has
 // at most ⌈log2 K⌉ + 1 levels, and a query holds at most one pending sibling a level.
@@ -157,29 +157,42 @@ function boxDist2(x: Float64Array, o: number, lo: Float64Array, hi: Float64Array
 }
 
 /**
- * Nearest and second-nearest centre of point `i` of `x` (n·d); writes `found`.
- * `a` and `b` (or −1) are likely answers, typically the point's labels from the last step: their
- * distances bound the search from the start, so the tree walk visits only a leaf or a few.
- * The second-nearest distance is the squared distance to the nearest centre other than the label
- * (equal to the first when two centres tie).
+ * The three nearest centres of point `i` of `x` (n·d); writes `found`.
+ * `a`, `b`, `c` (or −1) are likely answers, typically the point's three from its last search:
+ * their distances bound the search from the start, so the walk visits a leaf or a few.
+ * Ties: the label is the lowest index at the smallest squared distance, as in a brute-force scan;
+ * the second and third are whichever came first at their distances (only the distances matter).
  */
-export function nearestTwo(x: Float64Array, i: number, tree: CentreTree, centres: Float64Array, a: number, b: number): void {
+export function nearestThree(x: Float64Array, i: number, tree: CentreTree, centres: Float64Array, a: number, b: number, c: number): void {
   const d = tree.d;
   const o = i * d;
   let label = a;
   let best1 = pointDist2(x, o, centres, a * d, d);
   let second = -1;
   let best2 = Infinity;
-  if (b >= 0 && b !== a) {
-    const db = pointDist2(x, o, centres, b * d, d);
-    if (db < best1 || (db === best1 && b < label)) {
+  let third = -1;
+  let best3 = Infinity;
+  if (b === a) b = -1;
+  if (c === a || c === b) c = -1;
+  for (let seed = 0; seed < 2; seed++) {
+    const j = seed === 0 ? b : c;
+    if (j < 0) continue;
+    const dj = pointDist2(x, o, centres, j * d, d);
+    if (dj < best1 || (dj === best1 && j < label)) {
+      third = second;
+      best3 = best2;
       second = label;
       best2 = best1;
-      label = b;
-      best1 = db;
-    } else {
-      second = b;
-      best2 = db;
+      label = j;
+      best1 = dj;
+    } else if (dj < best2) {
+      third = second;
+      best3 = best2;
+      second = j;
+      best2 = dj;
+    } else if (dj < best3) {
+      third = j;
+      best3 = dj;
     }
   }
   const { ids, coords, start, end, left, right, lo, hi } = tree;
@@ -189,23 +202,31 @@ export function nearestTwo(x: Float64Array, i: number, tree: CentreTree, centres
   sp = 1;
   while (sp > 0) {
     sp--;
-    // A box strictly farther than the second best holds neither a better nor a tying centre.
-    if (stackBound[sp] > best2) continue;
+    // A box strictly farther than the third best holds no centre that changes the three.
+    if (stackBound[sp] > best3) continue;
     const node = stackNode[sp];
     const l = left[node];
     if (l < 0) {
       for (let s = start[node], e = end[node]; s < e; s++) {
         const j = ids[s];
-        if (j === a || j === b) continue;
+        if (j === a || j === b || j === c) continue;
         const dj = pointDist2(x, o, coords, s * d, d);
+        if (dj > best3) continue;
         if (dj < best1 || (dj === best1 && j < label)) {
+          third = second;
+          best3 = best2;
           second = label;
           best2 = best1;
           label = j;
           best1 = dj;
         } else if (dj < best2) {
+          third = second;
+          best3 = best2;
           second = j;
           best2 = dj;
+        } else if (dj < best3) {
+          third = j;
+          best3 = dj;
         }
       }
       continue;
@@ -215,20 +236,20 @@ export function nearestTwo(x: Float64Array, i: number, tree: CentreTree, centres
     const br = boxDist2(x, o, lo, hi, r * d, d);
     // Nearer child on top of the stack: it usually tightens the bounds before the other is looked at.
     if (bl <= br) {
-      if (br <= best2) {
+      if (br <= best3) {
         stackNode[sp] = r;
         stackBound[sp++] = br;
       }
-      if (bl <= best2) {
+      if (bl <= best3) {
         stackNode[sp] = l;
         stackBound[sp++] = bl;
       }
     } else {
-      if (bl <= best2) {
+      if (bl <= best3) {
         stackNode[sp] = l;
         stackBound[sp++] = bl;
       }
-      if (br <= best2) {
+      if (br <= best3) {
         stackNode[sp] = r;
         stackBound[sp++] = br;
       }
@@ -236,8 +257,10 @@ export function nearestTwo(x: Float64Array, i: number, tree: CentreTree, centres
   }
   found[0] = label;
   found[1] = best1;
-  found[2] = best2;
-  found[3] = second;
+  found[2] = second;
+  found[3] = best2;
+  found[4] = third;
+  found[5] = best3;
 }
 
 /** Nearest centre of point `i` of `x`, starting from the likely answer `a`; writes found[0] and found[1]. */

@@ -1,8 +1,9 @@
 // Lloyd's iterations (assign ⇄ update) from given centres: a plain reference and the accelerated
 // path used in practice. Both share the update step and stopping rule, so from the same centres
 // they give the same labels and centres, bit for bit.
-import { CentreTable, dist2 } from './geometry.js';
-import { found, searchAll, searchFrom } from './nearest.js';
+import { dist2 } from './geometry.js';
+import { CentreTree, nearestTwo } from './kdtree.js';
+import { found, searchAll, TREE_FROM_K } from './nearest.js';
 
 export interface LloydResult {
   centres: Float64Array;
@@ -13,6 +14,8 @@ export interface LloydResult {
   iterations: number;
   /** Distance evaluations in assign steps (for benchmarks of the pruning). */
   distanceEvaluations: number;
+  /** Points searched in full across assign steps (for benchmarks of the pruning). */
+  searches: number;
 }
 
 export interface LloydOptions {
@@ -21,9 +24,6 @@ export interface LloydOptions {
   tolAbs: number;
 }
 
-// Below this K a brute-force scan is as fast as bounds and sorted rows.
-const BRUTE_FORCE_BELOW_K = 8;
-const EPS = 1e-9;
 
 /**
  * Update step: centres become the weighted means of their points. An empty cluster is re-seeded
@@ -147,6 +147,7 @@ export function lloydReference(
     inertia: inertiaOf(points, n, d, weights, labels, centres),
     iterations,
     distanceEvaluations: evaluations,
+    searches: evaluations / k,
   };
 }
 
@@ -154,8 +155,9 @@ export function lloydReference(
  * Lloyd accelerated with Hamerly's bounds: per point an upper bound on the distance to its centre
  * and a lower bound on the distance to every other centre. A point whose upper bound is below both
  * its lower bound and half the distance from its centre to the nearest other centre cannot change
- * cluster and is skipped. The others are searched exactly, walking centres nearest-first from their
- * current centre (see CentreTable). Same result as `lloydReference`, a fraction of the work.
+ * cluster and is skipped. The others are searched exactly in a k-d tree over the centres, starting
+ * from their current and second-nearest centres. Same result as `lloydReference`, a fraction of
+ * the work.
  */
 export function lloydAccelerated(
   points: Float64Array,
@@ -166,60 +168,74 @@ export function lloydAccelerated(
   options: LloydOptions,
 ): LloydResult {
   const k = initialCentres.length / d;
-  if (k < BRUTE_FORCE_BELOW_K) return lloydReference(points, n, d, weights, initialCentres, options);
   const centres = Float64Array.from(initialCentres);
   const labels = new Uint16Array(n);
+  // The second-nearest centre found by a point's last search: with the label it seeds the next
+  // search's two bounds, so the tree walk starts tight.
+  const seconds = new Uint16Array(n);
   const upper = new Float64Array(n);
   const lower = new Float64Array(n);
   const shift = new Float64Array(k);
-  const table = new CentreTable(k);
+  const half = new Float64Array(k);
+  const tree = k >= TREE_FROM_K ? new CentreTree(k, d) : undefined;
   const relocated: number[] = [];
+  const eps = boundMargin(points, n, d);
   let evaluations = 0;
+  let searches = 0;
 
-  // The first assign step: brute force gives exact bounds for every point.
+  // The first assign step searches every point; the previous point's label is a good first guess.
+  if (tree) tree.build(centres, k);
+  let previous = 0;
   for (let i = 0; i < n; i++) {
-    searchAll(points, i, centres, d, k);
-    labels[i] = found[0];
+    if (tree) nearestTwo(points, i, tree, centres, previous, -1);
+    else searchAll(points, i, centres, d, k);
+    labels[i] = previous = found[0];
+    seconds[i] = found[3] < 0 ? 0 : found[3];
     upper[i] = Math.sqrt(found[1]);
     lower[i] = Math.sqrt(found[2]);
   }
-  evaluations += n * k;
+  searches += n;
 
   let iterations = 0;
   let assigned = true;
   for (let it = 0; it < options.maxIter; it++) {
     if (it > 0) {
-      table.update(centres, d);
-      evaluations += (k * (k - 1)) / 2;
+      if (tree) tree.build(centres, k);
+      halfNearest(centres, k, d, tree, half);
       let changed = 0;
-      const half = table.halfNearest;
+      (globalThis as any).__s0 = searches;
       for (let i = 0; i < n; i++) {
         const a = labels[i];
         const bound = lower[i] > half[a] ? lower[i] : half[a];
-        if (upper[i] + EPS < bound) continue;
+        // Strictly below, with a margin for rounding in the bounds: a tie must be searched, so
+        // that it goes to the lowest index as in the brute-force scan.
+        if (upper[i] + eps < bound) continue;
         const exact = Math.sqrt(dist2(points, i, centres, a, d));
         evaluations++;
         upper[i] = exact;
-        if (exact + EPS < bound) continue;
-        searchFrom(points, i, centres, d, table, a);
-        evaluations += 2; // a lower estimate: the walk's length is not counted
+        if (exact + eps < bound) continue;
+        if (tree) nearestTwo(points, i, tree, centres, a, seconds[i]);
+        else searchAll(points, i, centres, d, k);
+        searches++;
         if (found[0] !== a) {
           labels[i] = found[0];
           changed++;
         }
+        seconds[i] = found[3] < 0 ? 0 : found[3];
         upper[i] = Math.sqrt(found[1]);
         lower[i] = Math.sqrt(found[2]);
       }
       assigned = true;
+      (globalThis as any).__trace?.push([it, searchesBefore(searches), changed]);
       if (changed === 0) break;
     }
     iterations++;
     relocated.length = 0;
     const moved = updateCentres(points, n, d, weights, labels, centres, k, shift, relocated);
     assigned = false;
-    // A point moved into an empty cluster sits on its centre, and its old bounds mean nothing.
+    // A point moved into an empty cluster has bounds that mean nothing now: search it next time.
     for (const i of relocated) {
-      upper[i] = 0;
+      upper[i] = Infinity;
       lower[i] = 0;
     }
     if (moved <= options.tolAbs) break;
@@ -244,11 +260,13 @@ export function lloydAccelerated(
   }
   if (!assigned) {
     // Stopped on tolerance: one last assign step so the labels belong to the final centres.
-    table.update(centres, d);
+    if (tree) tree.build(centres, k);
     for (let i = 0; i < n; i++) {
-      searchFrom(points, i, centres, d, table, labels[i]);
+      if (tree) nearestTwo(points, i, tree, centres, labels[i], seconds[i]);
+      else searchAll(points, i, centres, d, k);
       labels[i] = found[0];
     }
+    searches += n;
   }
   return {
     centres,
@@ -256,5 +274,40 @@ export function lloydAccelerated(
     inertia: inertiaOf(points, n, d, weights, labels, centres),
     iterations,
     distanceEvaluations: evaluations,
+    searches,
   };
 }
+
+/** Half the distance from each centre to its nearest other centre (0 when another coincides). */
+function halfNearest(centres: Float64Array, k: number, d: number, tree: CentreTree | undefined, half: Float64Array): void {
+  if (tree) {
+    for (let j = 0; j < k; j++) {
+      nearestTwo(centres, j, tree, centres, j, -1);
+      half[j] = 0.5 * Math.sqrt(found[2]);
+    }
+    return;
+  }
+  half.fill(Infinity);
+  for (let j = 0; j < k; j++) {
+    for (let m = j + 1; m < k; m++) {
+      const v = 0.5 * Math.sqrt(dist2(centres, j, centres, m, d));
+      if (v < half[j]) half[j] = v;
+      if (v < half[m]) half[m] = v;
+    }
+  }
+}
+
+/**
+ * Margin for rounding in the bounds, in the data's units: bounds are sums of square roots that
+ * drift by about an ulp of the coordinates an iteration, far below this even after 10^5 iterations.
+ */
+function boundMargin(points: Float64Array, n: number, d: number): number {
+  let max = 0;
+  for (let t = 0; t < n * d; t++) {
+    const v = Math.abs(points[t]);
+    if (v > max) max = v;
+  }
+  return 1e-10 * (1 + max);
+}
+
+function searchesBefore(s: number): number { return s - (globalThis as any).__s0; }

@@ -11,30 +11,42 @@ export { found } from './kdtree.js';
 export const TREE_FROM_K = 12;
 
 /**
- * Brute-force nearest and second-nearest centre of point `i` (lowest index on ties); writes
- * `found` as `nearestTwo` does.
+ * Brute-force three nearest centres of point `i`, the label at the lowest index on ties; writes
+ * `found` as `nearestThree` does.
  */
 export function searchAll(points: Float64Array, i: number, centres: Float64Array, d: number, k: number): void {
+  let label = -1;
   let best1 = Infinity;
-  let best2 = Infinity;
-  let label = 0;
   let second = -1;
+  let best2 = Infinity;
+  let third = -1;
+  let best3 = Infinity;
   for (let j = 0; j < k; j++) {
     const dj = dist2(points, i, centres, j, d);
-    if (dj < best1) {
-      best2 = best1;
+    // Strict comparisons while j rises: the first centre at a distance keeps its place.
+    if (dj < best1 || label < 0) {
+      third = second;
+      best3 = best2;
       second = label;
-      best1 = dj;
+      best2 = best1;
       label = j;
-    } else if (dj < best2) {
-      best2 = dj;
+      best1 = dj;
+    } else if (dj < best2 || second < 0) {
+      third = second;
+      best3 = best2;
       second = j;
+      best2 = dj;
+    } else if (dj < best3 || third < 0) {
+      third = j;
+      best3 = dj;
     }
   }
   found[0] = label;
   found[1] = best1;
-  found[2] = best2;
-  found[3] = k > 1 ? second : -1;
+  found[2] = second;
+  found[3] = best2;
+  found[4] = third;
+  found[5] = best3;
 }
 
 /**

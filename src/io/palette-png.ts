@@ -1,10 +1,8 @@
 // Writes a palette as a PNG swatch strip: one square per colour, sorted by pixel share, wrapping
 // to rows when there are many colours. The file is written atomically.
 
-import { randomBytes } from 'node:crypto';
-import { rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import sharp from 'sharp';
+import { writeFileAtomic, type WriteOptions } from './files.js';
 
 import { sortPaletteByShare } from '../report/palette-formats.js';
 import type { PaletteColour } from '../types.js';
@@ -57,22 +55,16 @@ export function renderSwatchRgba(palette: readonly PaletteColour[], options: Swa
 
 /**
  * Writes the palette as a PNG swatch strip (32 px a colour, 16 a row by default), sorted by pixel
- * share. Written to a temporary name in the same folder and renamed, so a reader never sees half
- * a file and a failed write leaves nothing behind.
+ * share, atomically (see writeFileAtomic). Lossless truecolour: a palette PNG here could merge
+ * colours the user asked to see.
  */
-export async function writePaletteSwatchPng(path: string, palette: readonly PaletteColour[], options: SwatchPngOptions = {}): Promise<void> {
+export async function writePaletteSwatchPng(
+  path: string,
+  palette: readonly PaletteColour[],
+  options: SwatchPngOptions & WriteOptions = {},
+): Promise<void> {
   if (palette.length === 0) throw new Error('Expected at least one colour for the palette swatch PNG but received an empty palette');
   const { data, width, height } = renderSwatchRgba(palette, options);
-  // Same folder as the target, so rename() stays on one file system and is atomic.
-  const tmp = join(dirname(path), `.kquant-tmp-${process.pid}-${randomBytes(4).toString('hex')}-${basename(path)}`);
-  try {
-    // Lossless truecolour: a palette PNG here could merge colours the user asked to see.
-    await sharp(data, { raw: { width, height, channels: 4 } })
-      .png({ compressionLevel: 9 })
-      .toFile(tmp);
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
+  const png = await sharp(data, { raw: { width, height, channels: 4 } }).png({ compressionLevel: 9 }).toBuffer();
+  await writeFileAtomic(path, png, { force: options.force });
 }

@@ -410,6 +410,8 @@ function renderInput(img: ReportImage, index: number): string {
   const small = img.width > 0 && img.width < PIXELATED_BELOW_PX ? ' kq-small' : '';
   const first = results.find((r) => !failed(r) && r.image);
   const samples = img.samplePixels.length / 3;
+  // Width over height, so CSS can cap an image box at 78% of the window's height without letterboxing.
+  const aspect = img.width > 0 && img.height > 0 ? ` style="--kq-aspect:${(img.width / img.height).toFixed(4)}"` : '';
   const kLabel = n ? `K = ${results[0].row.k}` : 'no results';
 
   const control =
@@ -444,7 +446,7 @@ function renderInput(img: ReportImage, index: number): string {
   };
 
   return [
-    `<section class="kq-input${small}" id="kq-input-${index}" data-input="${index}" aria-labelledby="kq-title-${index}">`,
+    `<section class="kq-input${small}" id="kq-input-${index}" data-input="${index}"${aspect} aria-labelledby="kq-title-${index}">`,
     `<header class="kq-input-head"><h2 id="kq-title-${index}">${name}</h2>`,
     `<p class="kq-meta">${img.width}×${img.height} px · input file ${formatBytes(img.originalBytes)} · as PNG ${formatBytes(img.originalPngBytes)} · ${n} result${n === 1 ? '' : 's'}</p></header>`,
     control,
@@ -457,8 +459,8 @@ function renderInput(img: ReportImage, index: number): string {
     `<figure class="kq-fig"><figcaption>Quantized · <span class="kq-klabel">${kLabel}</span></figcaption><div class="kq-imgbox">${quantImgs}</div></figure>`,
     '</div>',
     '<div class="kq-split" hidden>',
-    `<div class="kq-split-frame kq-imgbox" style="--split:50%"><img class="kq-img kq-split-base" src="${originalUrl}" ${dims} alt="${escapeHtml(`${img.input}, original`)}">`,
-    `<img class="kq-img kq-split-top" src="${first ? escapeHtml(pathToRelativeUrl(first.image)) : originalUrl}" ${dims} alt="${escapeHtml(`${img.input}, quantized`)}">`,
+    `<div class="kq-split-frame kq-imgbox" style="--split:50%"><img class="kq-img kq-split-base" draggable="false" src="${originalUrl}" ${dims} alt="${escapeHtml(`${img.input}, original`)}">`,
+    `<img class="kq-img kq-split-top" draggable="false" src="${first ? escapeHtml(pathToRelativeUrl(first.image)) : originalUrl}" ${dims} alt="${escapeHtml(`${img.input}, quantized`)}">`,
     `<span class="kq-split-line" aria-hidden="true"></span><span class="kq-tag kq-tag-left">Original</span><span class="kq-tag kq-tag-right kq-klabel">${kLabel}</span></div>`,
     '<input type="range" class="kq-split-range" min="0" max="100" step="0.5" value="50" aria-label="Split position: original on the left, quantized on the right">',
     '</div>',
@@ -592,9 +594,9 @@ border:1px solid var(--line);border-radius:10px;padding:10px 14px;margin:0 0 12p
 .kq-error{background:#ffebe9;border:1px solid #ffcecb;color:#82071e;border-radius:8px;padding:8px 12px;margin:0}
 .kq-side{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:14px}
 .kq-fig{margin:0;min-width:0}.kq-fig figcaption,.kq-cloud-fig figcaption{font-size:.875rem;color:var(--muted);margin-bottom:4px}
-.kq-imgbox{position:relative;border-radius:6px;overflow:hidden;line-height:0;
+.kq-imgbox{position:relative;border-radius:6px;overflow:hidden;line-height:0;margin:0 auto;max-width:calc(78vh * var(--kq-aspect,100));
 background:repeating-conic-gradient(#e6e9ed 0 25%,#fff 0 50%) 0 0/16px 16px}
-.kq-img{display:block;width:100%;height:auto;max-height:78vh;object-fit:contain}
+.kq-img{display:block;width:100%;height:auto}
 .kq-small .kq-img{image-rendering:pixelated}
 .kq-noimg{padding:40px 12px;line-height:1.4;color:var(--muted);text-align:center}
 .kq-modes{display:inline-flex;border:1px solid var(--line);border-radius:6px;overflow:hidden;font-size:.85rem}
@@ -602,7 +604,8 @@ background:repeating-conic-gradient(#e6e9ed 0 25%,#fff 0 50%) 0 0/16px 16px}
 .kq-modes input{position:absolute;opacity:0;pointer-events:none}
 .kq-modes label:has(input:checked){background:var(--accent);color:#fff}
 .kq-modes label:has(input:focus-visible){outline:2px solid var(--accent)}
-.kq-split-frame{max-width:100%}
+.kq-split{max-width:calc(78vh * var(--kq-aspect,100));margin:0 auto}
+.kq-split-frame{cursor:ew-resize;touch-action:none}
 .kq-split-top{position:absolute;inset:0;height:100%;clip-path:inset(0 0 0 var(--split))}
 .kq-split-line{position:absolute;top:0;bottom:0;left:var(--split);width:2px;margin-left:-1px;background:#fff;box-shadow:0 0 0 1px rgba(0,0,0,.35)}
 .kq-tag{position:absolute;top:8px;line-height:1.2;font-size:.8rem;background:rgba(31,35,40,.72);color:#fff;padding:3px 8px;border-radius:4px}
@@ -766,9 +769,26 @@ const SCRIPT = `
       });
     });
     var splitRange = sec.querySelector('.kq-split-range'), splitFrame = sec.querySelector('.kq-split-frame');
-    if (splitRange && splitFrame) splitRange.addEventListener('input', function () {
-      splitFrame.style.setProperty('--split', splitRange.value + '%');
-    });
+    if (splitRange && splitFrame) {
+      var setSplit = function (pct) {
+        pct = Math.max(0, Math.min(100, pct));
+        splitFrame.style.setProperty('--split', pct + '%');
+        splitRange.value = String(pct);
+      };
+      splitRange.addEventListener('input', function () { setSplit(Number(splitRange.value)); });
+      // Dragging on the picture moves the divider too.
+      var dragging = false;
+      var fromPointer = function (e) {
+        var r = splitFrame.getBoundingClientRect();
+        if (r.width > 0) setSplit(Math.round(((e.clientX - r.left) / r.width) * 200) / 2);
+      };
+      splitFrame.addEventListener('pointerdown', function (e) {
+        dragging = true; splitFrame.setPointerCapture(e.pointerId); fromPointer(e); e.preventDefault();
+      });
+      splitFrame.addEventListener('pointermove', function (e) { if (dragging) fromPointer(e); });
+      splitFrame.addEventListener('pointerup', function () { dragging = false; });
+      splitFrame.addEventListener('pointercancel', function () { dragging = false; });
+    }
     each(sec, 'canvas.kq-cloud[data-kind="orig"]', function (cv) { drawOriginal(st, cv); });
     setK(st, 0);
   });

@@ -1,0 +1,122 @@
+// The CLI's extra outputs beside the images: palette files (--palette) and the HTML report (--report).
+import { basename, dirname, extname, join, relative, sep } from 'node:path';
+import { KquantError } from '../core/errors.js';
+import { makeRng } from '../core/rng.js';
+import { writeFileAtomic } from '../io/files.js';
+import { writePaletteSwatchPng } from '../io/palette-png.js';
+import type { JobResult } from '../job.js';
+import type { QuantizedImage } from '../pipeline/quantize.js';
+import { base64, renderHtmlReport, type ReportImage } from '../report/html.js';
+import { formatPalette, paletteFormatFromPath } from '../report/palette-formats.js';
+import type { PaletteColour } from '../types.js';
+
+/** Pixels of the original shown in the report's colour-space clouds. */
+const REPORT_SAMPLE = 4000;
+
+/** The palette of a result as the report and palette files take it. */
+export function paletteColours(quantized: QuantizedImage): PaletteColour[] {
+  const colours: PaletteColour[] = [];
+  for (let j = 0; j < quantized.coloursUsed; j++) {
+    const o = j * 4;
+    const [r, g, b, a] = quantized.palette.subarray(o, o + 4);
+    colours.push({ r, g, b, a, pixels: quantized.counts[j] });
+  }
+  return colours;
+}
+
+/** Checks a --palette path's extension before any work. */
+export function checkPalettePath(path: string): void {
+  try {
+    paletteFormatFromPath(path);
+  } catch (error) {
+    throw new KquantError('USAGE', (error as Error).message);
+  }
+}
+
+/**
+ * Where the palette of `input` at `k` goes: the given path for one result; with several inputs
+ * or K, `<input>-k<K>` is put before the extension (palette.gpl → palette-china-k16.gpl).
+ */
+export function palettePathFor(path: string, input: string, k: number, several: { inputs: boolean; ks: boolean }): string {
+  if (!several.inputs && !several.ks) return path;
+  const ext = extname(path);
+  const stem = basename(path, ext);
+  const parts = [stem];
+  if (several.inputs) parts.push(input === '-' ? 'stdin' : basename(input, extname(input)));
+  if (several.ks) parts.push(`k${k}`);
+  return join(dirname(path), `${parts.join('-')}${ext}`);
+}
+
+export async function writePalette(path: string, result: JobResult, force: boolean): Promise<void> {
+  const colours = paletteColours(result.quantized!);
+  const format = paletteFormatFromPath(path);
+  if (format === 'png') {
+    await writePaletteSwatchPng(path, colours, { force });
+  } else {
+    const name = result.row.input === '-' ? 'stdin' : basename(result.row.input);
+    await writeFileAtomic(path, Buffer.from(formatPalette(colours, format, `${name} K=${result.row.k}`)), { force });
+  }
+}
+
+/** Gathers what the HTML report needs as results come in, and writes it at the end. */
+export class ReportBuilder {
+  private readonly images = new Map<string, ReportImage & { sample: Uint32Array }>();
+  /** Originals to write beside the report, as PNG (a browser cannot show every input format). */
+  private readonly originals = new Map<string, Buffer | undefined>();
+
+  constructor(
+    private readonly path: string,
+    private readonly seed: number,
+    private readonly force: boolean,
+  ) {}
+
+  private urlOf(file: string): string {
+    return relative(dirname(this.path), file).split(sep).join('/');
+  }
+
+  /** Records one result; the first result of an input also records the original. */
+  add(result: JobResult): void {
+    const { row, decoded, prepared, quantized } = result;
+    let image = this.images.get(row.input);
+    if (!image && decoded && prepared) {
+      const pixels = decoded.width * decoded.height;
+      const rng = makeRng(`${this.seed}:report`);
+      const sample = new Uint32Array(Math.min(REPORT_SAMPLE, pixels));
+      const samplePixels = new Uint8Array(sample.length * 3);
+      for (let s = 0; s < sample.length; s++) {
+        const p = (sample[s] = Math.floor(rng() * pixels));
+        samplePixels.set(prepared.pixels.subarray(p * decoded.channels, p * decoded.channels + 3), s * 3);
+      }
+      const stem = row.input === '-' ? 'stdin' : basename(row.input, extname(row.input));
+      const originalFile = join(dirname(this.path), `${stem}-original.png`);
+      image = {
+        input: row.input,
+        width: decoded.width,
+        height: decoded.height,
+        originalBytes: decoded.inputBytes,
+        originalPngBytes: row.originalPngBytes,
+        original: this.urlOf(originalFile),
+        samplePixels,
+        results: [],
+        sample,
+      };
+      this.images.set(row.input, image);
+      this.originals.set(originalFile, result.originalPng);
+    }
+    if (!image) return; // the input could not be read: nothing to show
+    const sampleLabels = new Uint16Array(image.sample.length);
+    if (quantized) image.sample.forEach((p, s) => (sampleLabels[s] = quantized.indices[p]));
+    image.results.push({
+      row,
+      palette: quantized ? paletteColours(quantized) : [],
+      image: !quantized ? '' : result.bytes ? `data:image/png;base64,${base64(result.bytes)}` : this.urlOf(row.output),
+      sampleLabels,
+    });
+  }
+
+  async write(): Promise<void> {
+    for (const [file, png] of this.originals) if (png) await writeFileAtomic(file, png, { force: this.force });
+    const images = [...this.images.values()].map(({ sample: _sample, ...image }) => image);
+    await writeFileAtomic(this.path, Buffer.from(renderHtmlReport(images)), { force: this.force });
+  }
+}
