@@ -4,10 +4,11 @@
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { KquantError } from './core/errors.js';
 import type { InitMethod } from './core/kmeans.js';
-import { writeFileAtomic } from './io/files.js';
+import { watchFolder, writeFileAtomic } from './io/files.js';
 import { readImage, reason } from './io/read.js';
 import { encodeImage, encodeOriginalPng, formatFromPath } from './io/write.js';
-import { prepareImage, quantizeImage, type PreparedImage, type QuantizedImage } from './pipeline/quantize.js';
+import { prepareImage, quantizeImage, type QuantizedImage } from './pipeline/quantize.js';
+import { runInWorkers, workerAvailable } from './parallel/pool.js';
 import type { DecodedImage, OutputFormat, ResultRow } from './types.js';
 
 export interface JobSpec {
@@ -32,6 +33,8 @@ export interface JobSpec {
   tol?: number;
   seed: number;
   sample?: number;
+  /** Threads to run on (optional, default 1); results come in the same order and bytes whatever it is. */
+  jobs?: number;
 }
 
 /** What a run hands its caller for each result, as soon as it is written. */
@@ -39,9 +42,8 @@ export interface JobResult {
   row: ResultRow;
   /** Absent when the result failed. */
   quantized?: QuantizedImage;
-  /** The image as read (absent when reading failed). */
+  /** The image as read (absent when reading failed; its pixels may be absent from a worker thread). */
   decoded?: DecodedImage;
-  prepared?: PreparedImage;
   /** The encoded output, when it went to standard output (or `keepBytes` asked for it). */
   bytes?: Buffer;
   /** A lossless PNG of the original pixels (the baseline of the size percentages). */
@@ -99,64 +101,118 @@ export function checkSpec(spec: JobSpec): void {
   }
 }
 
-/** Runs the spec; returns every row (failed ones carry `error`). */
+/** Runs the spec; returns every row (failed ones carry `error`), in the order of inputs and K. */
 export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<ResultRow[]> {
   checkSpec(spec);
   const rows: ResultRow[] = [];
   const total = spec.inputs.length * spec.ks.length;
-  let done = 0;
-  for (const input of spec.inputs) {
-    const emit = async (result: JobResult) => {
-      rows.push(result.row);
-      done++;
-      hooks.onProgress?.({ input, k: result.row.k, done, total });
-      await hooks.onResult?.(result);
-    };
-    let decoded: DecodedImage;
-    try {
-      decoded = await readImage(input, { maxPixels: spec.maxPixels });
-    } catch (error) {
-      for (const k of spec.ks) await emit({ row: failedRow(spec, input, k, error) });
-      continue;
-    }
-    for (const note of decoded.notes) hooks.onNote?.(note);
-    const prepared = prepareImage(decoded);
-    // The baseline PNG is encoded by sharp's threads while k-means runs on this one.
-    const originalPng = encodeOriginalPng(prepared.pixels, decoded.width, decoded.height, decoded.channels).catch(
-      () => undefined,
-    );
-    for (const k of spec.ks) {
-      try {
-        const quantized = quantizeImage(prepared, {
-          k,
-          init: spec.init,
-          nInit: spec.nInit,
-          maxIter: spec.maxIter,
-          tol: spec.tol,
-          seed: spec.seed,
-          sample: spec.sample,
-        });
-        const output = outputPathFor(spec, input, k);
-        const format = output === '-' ? (spec.format ?? 'png') : formatFromPath(output);
-        const bytes = await encodeImage(quantized, format);
-        if (!spec.dryRun && output !== '-') await writeFileAtomic(output, bytes, { force: spec.force });
-        const original = await originalPng;
-        const row = makeRow(spec, input, decoded, quantized, spec.dryRun ? '' : output, bytes.length, original?.length ?? 0);
-        if (format === 'jpg') row.warnings = ['JPEG is lossy: the written file has more colours than K'];
-        await emit({
-          row,
-          quantized,
-          decoded,
-          prepared,
-          bytes: output === '-' || hooks.keepBytes ? bytes : undefined,
-          originalPng: original,
-        });
-      } catch (error) {
-        await emit({ row: failedRow(spec, input, k, error), decoded, prepared });
-      }
+  const emit = async (result: JobResult) => {
+    rows.push(result.row);
+    hooks.onProgress?.({ input: result.row.input, k: result.row.k, done: rows.length, total });
+    await hooks.onResult?.(result);
+  };
+  const tasks = planTasks(spec);
+  const jobs = Math.min(spec.jobs ?? 1, tasks.length);
+  if (jobs > 1 && !hooks.keepBytes && !spec.inputs.includes('-') && workerAvailable()) {
+    for (const input of spec.inputs) for (const k of spec.ks) watchFolder(dirname(resolve(outputPathFor(spec, input, k))));
+    await runInWorkers(spec, tasks, jobs, emit, (message) => hooks.onNote?.(message));
+  } else {
+    for (const task of tasks) {
+      await processInput(spec, task, Boolean(hooks.keepBytes), emit, (message) => hooks.onNote?.(message));
     }
   }
   return rows;
+}
+
+/** One input at some of the K: the unit of work one thread does. */
+export interface Task {
+  inputIndex: number;
+  input: string;
+  ks: number[];
+  /** Position of each of `ks` in the spec's list. */
+  kIndexes: number[];
+}
+
+/**
+ * Splits the spec into tasks for parallel threads: a task per input when there are enough inputs;
+ * otherwise each input's K are dealt into groups of about equal cost (a K costs about K), largest
+ * first, so the thread with K=1024 is not also given K=512.
+ */
+export function planTasks(spec: JobSpec): Task[] {
+  const jobs = spec.jobs ?? 1;
+  const all = spec.ks.map((_, i) => i);
+  if (jobs <= 1 || spec.inputs.length >= jobs || spec.ks.length < 2) {
+    return spec.inputs.map((input, inputIndex) => ({ inputIndex, input, ks: spec.ks, kIndexes: all }));
+  }
+  const groups = Math.min(jobs, spec.ks.length);
+  const tasks: Task[] = [];
+  spec.inputs.forEach((input, inputIndex) => {
+    const buckets: number[][] = Array.from({ length: groups }, () => []);
+    const load = new Array<number>(groups).fill(0);
+    for (const i of [...all].sort((a, b) => spec.ks[b] - spec.ks[a] || a - b)) {
+      const lightest = load.indexOf(Math.min(...load));
+      buckets[lightest].push(i);
+      load[lightest] += spec.ks[i];
+    }
+    for (const bucket of buckets) {
+      bucket.sort((a, b) => a - b);
+      if (bucket.length) tasks.push({ inputIndex, input, ks: bucket.map((i) => spec.ks[i]), kIndexes: bucket });
+    }
+  });
+  return tasks;
+}
+
+/** Reads one input and makes each of the task's K, handing each result to `emit` as it is written. */
+export async function processInput(
+  spec: JobSpec,
+  task: Task,
+  keepBytes: boolean,
+  emit: (result: JobResult) => Promise<void>,
+  onNote: (message: string) => void,
+): Promise<void> {
+  const { input } = task;
+  let decoded: DecodedImage;
+  try {
+    decoded = await readImage(input, { maxPixels: spec.maxPixels });
+  } catch (error) {
+    for (const k of task.ks) await emit({ row: failedRow(spec, input, k, error) });
+    return;
+  }
+  if (task.kIndexes[0] === 0) for (const note of decoded.notes) onNote(note);
+  const prepared = prepareImage(decoded);
+  // The baseline PNG is encoded by sharp's threads while k-means runs on this one.
+  const originalPng = encodeOriginalPng(prepared.pixels, decoded.width, decoded.height, decoded.channels).catch(
+    () => undefined,
+  );
+  for (const k of task.ks) {
+    try {
+      const quantized = quantizeImage(prepared, {
+        k,
+        init: spec.init,
+        nInit: spec.nInit,
+        maxIter: spec.maxIter,
+        tol: spec.tol,
+        seed: spec.seed,
+        sample: spec.sample,
+      });
+      const output = outputPathFor(spec, input, k);
+      const format = output === '-' ? (spec.format ?? 'png') : formatFromPath(output);
+      const bytes = await encodeImage(quantized, format);
+      if (!spec.dryRun && output !== '-') await writeFileAtomic(output, bytes, { force: spec.force });
+      const original = await originalPng;
+      const row = makeRow(spec, input, decoded, quantized, spec.dryRun ? '' : output, bytes.length, original?.length ?? 0);
+      if (format === 'jpg') row.warnings = ['JPEG is lossy: the written file has more colours than K'];
+      await emit({
+        row,
+        quantized,
+        decoded,
+        bytes: output === '-' || keepBytes ? bytes : undefined,
+        originalPng: original,
+      });
+    } catch (error) {
+      await emit({ row: failedRow(spec, input, k, error), decoded });
+    }
+  }
 }
 
 function makeRow(

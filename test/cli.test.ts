@@ -140,3 +140,23 @@ describe('kquant CLI', () => {
     expect(run.stdout.toString()).toMatch(/Examples:[\s\S]*--colors 2\.\.1024/);
   });
 });
+
+describe('kquant CLI on threads', () => {
+  it('writes the same bytes and rows with -j 2 as with -j 1', () => {
+    const dir = tempDir();
+    const one = join(dir, 'one');
+    const two = join(dir, 'two');
+    const args = [CHINA, FLOWER, '--colors', '2,8,32', '--json'];
+    const serial = runCli([...args, '--out-dir', one, '-j', '1']);
+    const parallel = runCli([...args, '--out-dir', two, '-j', '2']);
+    expect(serial.status).toBe(0);
+    expect(parallel.status).toBe(0);
+    const strip = (text: string) => text.trim().split('\n').map((line) => {
+      const { fitMs: _fitMs, output: _output, ...rest } = JSON.parse(line);
+      return rest;
+    });
+    expect(strip(parallel.stdout.toString())).toEqual(strip(serial.stdout.toString()));
+    expect(listFiles(two)).toEqual(listFiles(one));
+    for (const name of listFiles(one)) expect(readFileSync(join(two, name)).equals(readFileSync(join(one, name)))).toBe(true);
+  });
+});

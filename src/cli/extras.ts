@@ -76,16 +76,16 @@ export class ReportBuilder {
 
   /** Records one result; the first result of an input also records the original. */
   add(result: JobResult): void {
-    const { row, decoded, prepared, quantized } = result;
+    const { row, decoded, quantized } = result;
     let image = this.images.get(row.input);
-    if (!image && decoded && prepared) {
+    if (!image && decoded && decoded.data.length > 0) {
       const pixels = decoded.width * decoded.height;
       const rng = makeRng(`${this.seed}:report`);
       const sample = new Uint32Array(Math.min(REPORT_SAMPLE, pixels));
       const samplePixels = new Uint8Array(sample.length * 3);
       for (let s = 0; s < sample.length; s++) {
         const p = (sample[s] = Math.floor(rng() * pixels));
-        samplePixels.set(prepared.pixels.subarray(p * decoded.channels, p * decoded.channels + 3), s * 3);
+        samplePixels.set(decoded.data.subarray(p * decoded.channels, p * decoded.channels + 3), s * 3);
       }
       const stem = row.input === '-' ? 'stdin' : basename(row.input, extname(row.input));
       const originalFile = join(dirname(this.path), `${stem}-original.png`);

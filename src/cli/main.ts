@@ -1,5 +1,6 @@
 // The kquant command: parses options, runs the job, prints a line (or JSON) a result, writes the
 // CSV. commander, console and process live here and nowhere else.
+import { availableParallelism } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import { KquantError, type KquantErrorCode } from '../core/errors.js';
 import { KMEANS_DEFAULTS, MAX_K } from '../core/kmeans.js';
@@ -50,6 +51,7 @@ interface CliOptions {
   tol: number;
   sample?: number;
   maxPixels: number;
+  jobs: number;
   quiet?: boolean;
   force?: boolean;
   verbose?: boolean;
@@ -93,6 +95,7 @@ export function makeProgram(run: (inputs: string[], options: CliOptions) => Prom
     .option('--tol <x>', "stop when centres move less than this, relative to the data's variance (scikit-learn's meaning)", numberIn(0, 1), KMEANS_DEFAULTS.tol)
     .option('--sample <n>', 'fit on n pixels drawn with the seed, then assign every pixel (fast on big images)', integerIn(1, 2 ** 31))
     .option('--max-pixels <n>', 'refuse larger images before decoding them', integerIn(1, Number.MAX_SAFE_INTEGER), DEFAULT_MAX_PIXELS)
+    .option('-j, --jobs <n>', 'threads for several inputs or K (results and bytes are the same for any n)', integerIn(1, 256), availableParallelism())
     .option('-f, --force', 'replace existing output files')
     .option('-q, --quiet', 'print nothing but errors')
     .option('--verbose', 'print the stack of an internal error')
@@ -155,6 +158,7 @@ async function execute(inputs: string[], options: CliOptions): Promise<number> {
     tol: options.tol,
     seed: options.seed,
     sample: options.sample,
+    jobs: options.jobs,
   };
   if (options.csv && !options.force && (await exists(options.csv))) {
     throw new KquantError('OUTPUT', `${options.csv}: already exists; use --force to replace it`);

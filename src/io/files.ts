@@ -2,7 +2,7 @@
 // renamed into place when complete, so an interrupted run leaves no partial output.
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { unlinkSync } from 'node:fs';
+import { readdirSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { KquantError } from '../core/errors.js';
 import { reason } from './read.js';
@@ -48,8 +48,24 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
   }
 }
 
+/** Folders where worker threads of this process may be writing; swept by `removeTemporaryFiles`. */
+const watchedFolders = new Set<string>();
+
+/** Registers a folder whose `.kquant-tmp-<pid>-` files an interrupt must remove (worker threads keep their own `pending`). */
+export function watchFolder(folder: string): void {
+  watchedFolders.add(folder);
+}
+
 /** Removes the temporary files of writes under way (synchronously: for signal handlers). */
 export function removeTemporaryFiles(): void {
+  const mine = `${TEMPORARY_PREFIX}${process.pid}-`;
+  for (const folder of watchedFolders) {
+    try {
+      for (const name of readdirSync(folder)) if (name.startsWith(mine)) pending.add(join(folder, name));
+    } catch {
+      // the folder was never made
+    }
+  }
   for (const path of pending) {
     try {
       unlinkSync(path);
