@@ -7,6 +7,7 @@ import type { InitMethod } from './core/kmeans.js';
 import { watchFolder, writeFileAtomic } from './io/files.js';
 import { readImage, reason } from './io/read.js';
 import { encodeImage, encodeOriginalPng, formatFromPath } from './io/write.js';
+import { largestKUnder } from './pipeline/budget.js';
 import { prepareImage, quantizeImage, type QuantizedImage } from './pipeline/quantize.js';
 import { runInWorkers, workerAvailable } from './parallel/pool.js';
 import type { DecodedImage, OutputFormat, ResultRow } from './types.js';
@@ -33,6 +34,8 @@ export interface JobSpec {
   tol?: number;
   seed: number;
   sample?: number;
+  /** Make the best image under this many bytes: the largest K up to `ks` that fits (optional). */
+  maxBytes?: number;
   /** Threads to run on (optional, default 1); results come in the same order and bytes whatever it is. */
   jobs?: number;
 }
@@ -79,6 +82,9 @@ export function checkSpec(spec: JobSpec): void {
     if (spec.inputs.length > 1) throw new KquantError('USAGE', '-o/--output takes one input; use --out-dir for several');
     if (spec.ks.length > 1) throw new KquantError('USAGE', '-o/--output takes one K; use --out-dir for a sweep');
     if (spec.output !== '-') formatFromPath(spec.output);
+  }
+  if (spec.maxBytes !== undefined && spec.ks.length > 1) {
+    throw new KquantError('USAGE', '--max-bytes searches K up to one --colors value; give one, not a list');
   }
   if (spec.inputs.filter((input) => input === '-').length > 1) {
     throw new KquantError('USAGE', 'standard input (-) can be read only once');
@@ -184,20 +190,31 @@ export async function processInput(
   const originalPng = encodeOriginalPng(prepared.pixels, decoded.width, decoded.height, decoded.channels).catch(
     () => undefined,
   );
+  const fitOptions = {
+    init: spec.init,
+    nInit: spec.nInit,
+    maxIter: spec.maxIter,
+    tol: spec.tol,
+    seed: spec.seed,
+    sample: spec.sample,
+  };
   for (const k of task.ks) {
     try {
-      const quantized = quantizeImage(prepared, {
-        k,
-        init: spec.init,
-        nInit: spec.nInit,
-        maxIter: spec.maxIter,
-        tol: spec.tol,
-        seed: spec.seed,
-        sample: spec.sample,
-      });
-      const output = outputPathFor(spec, input, k);
-      const format = output === '-' ? (spec.format ?? 'png') : formatFromPath(output);
-      const bytes = await encodeImage(quantized, format);
+      const format = formatOf(spec, input, k);
+      let quantized: QuantizedImage;
+      let bytes: Uint8Array;
+      if (spec.maxBytes !== undefined) {
+        // K is the upper bound of the search for the best image under the budget.
+        const found = await largestKUnder(prepared, spec.maxBytes, { minK: Math.min(2, k), maxK: k }, fitOptions, (q) =>
+          encodeImage(q, format),
+        );
+        if (!found) throw new KquantError('OUTPUT', `${input}: even 2 colours take more than ${spec.maxBytes} bytes as ${format}`);
+        ({ quantized, bytes } = found);
+      } else {
+        quantized = quantizeImage(prepared, { ...fitOptions, k });
+        bytes = await encodeImage(quantized, format);
+      }
+      const output = outputPathFor(spec, input, quantized.k);
       if (!spec.dryRun && output !== '-') await writeFileAtomic(output, bytes, { force: spec.force });
       const original = await originalPng;
       const row = makeRow(spec, input, decoded, quantized, spec.dryRun ? '' : output, bytes.length, original?.length ?? 0);
@@ -206,13 +223,19 @@ export async function processInput(
         row,
         quantized,
         decoded,
-        bytes: output === '-' || keepBytes ? bytes : undefined,
+        bytes: output === '-' || keepBytes ? Buffer.from(bytes) : undefined,
         originalPng: original,
       });
     } catch (error) {
       await emit({ row: failedRow(spec, input, k, error), decoded });
     }
   }
+}
+
+/** Format of the output of `input` at `k`: from the output's extension, or --format for standard output. */
+function formatOf(spec: JobSpec, input: string, k: number): OutputFormat {
+  const output = outputPathFor(spec, input, k);
+  return output === '-' ? (spec.format ?? 'png') : formatFromPath(output);
 }
 
 function makeRow(

@@ -160,3 +160,27 @@ describe('kquant CLI on threads', () => {
     for (const name of listFiles(one)) expect(readFileSync(join(two, name)).equals(readFileSync(join(one, name)))).toBe(true);
   });
 });
+
+describe('kquant --max-bytes', () => {
+  it('writes the largest K whose PNG fits the budget', () => {
+    const dir = tempDir();
+    const out = join(dir, 'small.png');
+    const run = runCli([CHINA, '--max-bytes', '40k', '-o', out, '--json']);
+    expect(run.status).toBe(0);
+    const row = JSON.parse(run.stdout.toString());
+    expect(statSync(out).size).toBe(row.outputBytes);
+    expect(row.outputBytes).toBeLessThanOrEqual(40000);
+    // One more colour would not fit.
+    const next = join(dir, 'next.png');
+    expect(runCli([CHINA, '--colors', String(row.k + 1), '-o', next]).status).toBe(0);
+    expect(statSync(next).size).toBeGreaterThan(40000);
+  });
+
+  it('fails clearly when even 2 colours do not fit', () => {
+    const dir = tempDir();
+    const run = runCli([CHINA, '--max-bytes', '2k', '-o', join(dir, 'x.png')]);
+    expect(run.status).toBe(1);
+    expect(run.stderr.toString().trim()).toMatch(/^kquant: .*china\.jpg: even 2 colours take more than 2000 bytes as png$/);
+    expect(listFiles(dir)).toEqual([]);
+  });
+});

@@ -9,7 +9,7 @@ import { DEFAULT_MAX_PIXELS, reason } from '../io/read.js';
 import { runJob, type JobResult, type JobSpec } from '../job.js';
 import { formatCsv, formatLine, toJsonObject } from '../report/rows.js';
 import type { InitMethod, OutputFormat, ResultRow } from '../types.js';
-import { integerIn, numberIn, oneOf, parseColours } from './options.js';
+import { integerIn, numberIn, oneOf, parseBytes, parseColours } from './options.js';
 import { ReportBuilder, checkPalettePath, palettePathFor, writePalette } from './extras.js';
 import { makeProgress } from './progress.js';
 
@@ -52,6 +52,7 @@ interface CliOptions {
   sample?: number;
   maxPixels: number;
   jobs: number;
+  maxBytes?: number;
   quiet?: boolean;
   force?: boolean;
   verbose?: boolean;
@@ -65,6 +66,8 @@ Examples:
       the classic sweep: K = 2, 4, 8, …, 1024, one PNG each and a CSV of sizes
   $ kquant a.jpg b.png --colors 3,5,12 --out-dir out --json
       several inputs and K, one JSON object a result on stdout
+  $ kquant photo.jpg --max-bytes 50k -o small.png
+      the best image under 50 kB: the largest K (up to 256) whose PNG fits
   $ cat photo.jpg | kquant - --colors 64 -o - > small.png
       standard input to standard output
 
@@ -82,6 +85,7 @@ export function makeProgram(run: (inputs: string[], options: CliOptions) => Prom
     .option('-d, --out-dir <dir>', 'folder for outputs named <input>-k<K>.<format> (default: beside each input)')
     .addOption(new Option('--format <format>', 'format of outputs named by kquant').choices(['png', 'webp', 'gif', 'jpg']).default('png'))
     .option('--csv <file>', 'write a CSV row a result')
+    .option('--max-bytes <size>', 'make the best image under this size (50k, 48KiB, 1.5M): the largest K up to --colors that fits', parseBytes)
     .option('--report <file>', 'write an HTML report to flip through the results (offline, one page)')
     .option('--palette <file>', 'write each palette: .gpl, .json, .txt, .css or .png (swatches), by extension', (path: string) => {
       checkPalettePath(path);
@@ -159,6 +163,7 @@ async function execute(inputs: string[], options: CliOptions): Promise<number> {
     seed: options.seed,
     sample: options.sample,
     jobs: options.jobs,
+    maxBytes: options.maxBytes,
   };
   if (options.csv && !options.force && (await exists(options.csv))) {
     throw new KquantError('OUTPUT', `${options.csv}: already exists; use --force to replace it`);
@@ -188,7 +193,10 @@ async function execute(inputs: string[], options: CliOptions): Promise<number> {
     }
     if (row.error) failed++;
     if (row.error) {
-      progress?.log(`kquant: ${row.input}: ${row.error}`);
+      // Errors are printed even with --quiet; the message names the file already.
+      const line = `kquant: ${row.error}${options.colors.length > 1 ? ` (K=${row.k})` : ''}`;
+      if (progress) progress.log(line);
+      else process.stderr.write(`${line}\n`);
       if (options.json) results.write(`${JSON.stringify(toJsonObject(row))}\n`);
       return;
     }

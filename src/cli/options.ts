@@ -62,3 +62,17 @@ export function parseColours(text: string): number[] {
   }
   return [...new Set(ks)];
 }
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1000, kb: 1000, kib: 1024, m: 1e6, mb: 1e6, mib: 1024 * 1024 };
+
+/** A byte size: `50000`, `50k` / `50kB` (×1000), `48KiB` (×1024), `1.5M`, `1MiB`. */
+export function parseBytes(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = match ? SIZE_UNITS[match[2].toLowerCase()] : undefined;
+  if (!match || unit === undefined) {
+    throw new InvalidArgumentError(`expected a size such as 50000, 50k, 48KiB or 1.5M, got "${text}"`);
+  }
+  const bytes = Math.floor(Number(match[1]) * unit);
+  if (bytes < 1) throw new InvalidArgumentError(`expected a size of at least 1 byte, got "${text}"`);
+  return bytes;
+}

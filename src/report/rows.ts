@@ -40,7 +40,7 @@ function formatDb(db: number): string {
  * One line a result: `china.jpg K=16: 16 colours, 41.3 KiB (21.5% of input, 7.5% of PNG), 27.42 dB, 21 iterations, 95 ms → out.png`.
  */
 export function formatLine(row: ResultRow): string {
-  if (row.error) return `${row.input} K=${row.k}: error: ${row.error}`;
+  if (row.error) return `K=${row.k}: error: ${row.error}`;
   const where = row.output ? ` → ${row.output}` : '';
   return (
     `${row.input} K=${row.k}: ${row.coloursUsed} colours, ${formatBytes(row.outputBytes)} ` +
