@@ -184,3 +184,21 @@ describe('kquant --max-bytes', () => {
     expect(listFiles(dir)).toEqual([]);
   });
 });
+
+describe('kquant --report and --palette', () => {
+  it('writes a report whose images all exist, and one palette file a K', () => {
+    const dir = tempDir();
+    const run = runCli([FLOWER, '--colors', '4,16', '--out-dir', dir, '--report', join(dir, 'report.html'), '--palette', join(dir, 'pal.json'), '-q']);
+    expect(run.status).toBe(0);
+    expect(listFiles(dir)).toEqual(['flower-k16.png', 'flower-k4.png', 'flower-original.png', 'pal-k16.json', 'pal-k4.json', 'report.html']);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    const sources = [...html.matchAll(/"(flower-[a-z0-9]+\.png)"/g)].map((m) => m[1]);
+    expect(new Set(sources)).toEqual(new Set(['flower-k4.png', 'flower-k16.png', 'flower-original.png']));
+    expect(html.replaceAll("http://www.w3.org/2000/svg", "")).not.toMatch(/https?:\/\//);
+    const palette = JSON.parse(readFileSync(join(dir, 'pal-k16.json'), 'utf8'));
+    expect(palette).toHaveLength(16);
+    const shares = palette.map((c: { share: number }) => c.share);
+    expect(shares).toEqual([...shares].sort((a, b) => b - a));
+    expect(shares.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 4);
+  });
+});
