@@ -27,7 +27,7 @@ describe('encodeIndexedPng', () => {
     for (const alpha of [false, true]) {
       // Odd widths exercise the padding of packed rows.
       const image = randomIndexed(colours, 13, 7, alpha);
-      const png = encodeIndexedPng(image);
+      const png = await encodeIndexedPng(image);
       const meta = await sharp(png).metadata();
       expect(meta.isPalette).toBe(true);
       expect([depth, 8]).toContain(meta.bitsPerSample);
@@ -40,7 +40,7 @@ describe('encodeIndexedPng', () => {
     }
   });
 
-  it('refuses more than 256 colours', () => {
-    expect(() => encodeIndexedPng({ width: 1, height: 1, palette: new Uint8Array(257 * 4), indices: new Uint8Array(1) })).toThrow(/256/);
+  it("refuses more than 256 colours", async () => {
+    await expect(encodeIndexedPng({ width: 1, height: 1, palette: new Uint8Array(257 * 4), indices: new Uint8Array(1) })).rejects.toThrow(/256/);
   });
 });
