@@ -34,6 +34,11 @@ export interface JobSpec {
   tol?: number;
   seed: number;
   sample?: number;
+  /**
+   * Measure the lossless PNG of the original (optional, default: for images up to 4 MP, where it is
+   * cheap; above, its zlib pass takes longer than the quantization, so it is left at 0 unless asked).
+   */
+  baseline?: boolean;
   /** Make the best image under this many bytes: the largest K up to `ks` that fits (optional). */
   maxBytes?: number;
   /** Threads to run on (optional, default 1); results come in the same order and bytes whatever it is. */
@@ -63,6 +68,9 @@ export interface JobHooks {
   /** Hand every result's encoded bytes to onResult, not only those for standard output (optional, default false). */
   keepBytes?: boolean;
 }
+
+/** Images up to this many pixels get the baseline PNG measured unless told otherwise. */
+export const BASELINE_AUTO_MAX_PIXELS = 4_000_000;
 
 /** Output path of `input` at `k`, as the spec names it. */
 export function outputPathFor(spec: JobSpec, input: string, k: number): string {
@@ -187,9 +195,10 @@ export async function processInput(
   if (task.kIndexes[0] === 0) for (const note of decoded.notes) onNote(note);
   const prepared = prepareImage(decoded);
   // The baseline PNG is encoded by sharp's threads while k-means runs on this one.
-  const originalPng = encodeOriginalPng(prepared.pixels, decoded.width, decoded.height, decoded.channels).catch(
-    () => undefined,
-  );
+  const measureBaseline = spec.baseline ?? decoded.width * decoded.height <= BASELINE_AUTO_MAX_PIXELS;
+  const originalPng = measureBaseline
+    ? encodeOriginalPng(prepared.pixels, decoded.width, decoded.height, decoded.channels).catch(() => undefined)
+    : Promise.resolve(undefined);
   const fitOptions = {
     init: spec.init,
     nInit: spec.nInit,

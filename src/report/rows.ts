@@ -44,7 +44,7 @@ export function formatLine(row: ResultRow): string {
   const where = row.output ? ` → ${row.output}` : '';
   return (
     `${row.input} K=${row.k}: ${row.coloursUsed} colours, ${formatBytes(row.outputBytes)} ` +
-    `(${row.pctOfInput.toFixed(1)}% of input, ${row.pctOfOriginalPng.toFixed(1)}% of PNG), ` +
+    `(${row.pctOfInput.toFixed(1)}% of input${row.originalPngBytes > 0 ? `, ${row.pctOfOriginalPng.toFixed(1)}% of PNG` : ''}), ` +
     `${formatDb(row.psnrDb)}, ${row.iterations} iterations, ${Math.round(row.fitMs)} ms${where}`
   );
 }
