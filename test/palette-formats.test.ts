@@ -1,7 +1,7 @@
 // Palette export: every text format parses back to the same colours (and shares where it carries
 // them), in share order; the swatch PNG decodes to the same colours; bad paths are rejected.
 
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -176,10 +176,11 @@ describe('writePaletteSwatchPng', () => {
     for (const c of colours.slice(40)) expect(c.a).toBe(0);
   });
 
-  it('takes a swatch size and column count, and overwrites an existing file', async () => {
+  it('takes a swatch size and column count, and overwrites an existing file only with force', async () => {
     const path = join(dir, 'small.png');
     await writePaletteSwatchPng(path, PALETTE);
-    await writePaletteSwatchPng(path, PALETTE, { swatchPx: 8, columns: 4 });
+    await expect(writePaletteSwatchPng(path, PALETTE, { swatchPx: 8, columns: 4 })).rejects.toThrow(/already exists; use --force/);
+    await writePaletteSwatchPng(path, PALETTE, { swatchPx: 8, columns: 4, force: true });
     const { info, colours } = await cells(path, 6, 4, 8);
     expect([info.width, info.height]).toEqual([32, 16]);
     expect(colours).toEqual(sortPaletteByShare(PALETTE).map(rgba));
@@ -189,7 +190,9 @@ describe('writePaletteSwatchPng', () => {
   it('rejects bad input and leaves nothing behind when the write fails', async () => {
     await expect(writePaletteSwatchPng(join(dir, 'e.png'), [])).rejects.toThrow(/at least one colour/);
     await expect(writePaletteSwatchPng(join(dir, 'e.png'), PALETTE, { swatchPx: 0 })).rejects.toThrow(/Expected integer between 1 and 1024 for swatchPx but received 0/);
-    await expect(writePaletteSwatchPng(join(dir, 'no-such-dir', 'p.png'), PALETTE)).rejects.toThrow();
+    const fileInTheWay = join(dir, 'plain-file');
+    await writeFile(fileInTheWay, 'x');
+    await expect(writePaletteSwatchPng(join(fileInTheWay, 'p.png'), PALETTE)).rejects.toThrow(/file is in the way/);
     const left = await readdir(dir);
     expect(left.filter((f) => f.startsWith('.kquant-tmp-') || f === 'e.png')).toEqual([]);
   });

@@ -1,6 +1,7 @@
 // The kquant command: parses options, runs the job, prints a line (or JSON) a result, writes the
 // CSV. commander, console and process live here and nowhere else.
 import { availableParallelism } from 'node:os';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { KquantError, type KquantErrorCode } from '../core/errors.js';
 import { KMEANS_DEFAULTS, MAX_K } from '../core/kmeans.js';
@@ -22,7 +23,10 @@ export const EXIT = {
   usage: 2,
   /** A bug in kquant. */
   internal: 70,
+  /** Stopped by SIGINT (Ctrl-C). */
   interrupted: 130,
+  /** Stopped by SIGTERM (128 + 15, as a shell reports it). */
+  terminated: 143,
 } as const;
 
 const EXIT_FOR_CODE: Record<KquantErrorCode, number> = {
@@ -53,6 +57,7 @@ interface CliOptions {
   maxPixels: number;
   jobs: number;
   maxBytes?: number;
+  baseline?: boolean;
   quiet?: boolean;
   force?: boolean;
   verbose?: boolean;
@@ -72,7 +77,8 @@ Examples:
       standard input to standard output
 
 Outputs are PNG (indexed up to 256 colours), .webp (lossless), .gif or .jpg, by extension.
-Exit codes: 0 done, 1 an input or output failed (the others were done), 2 bad usage, 70 internal error.`;
+Exit codes: 0 done, 1 an input or output failed (the others were done), 2 bad usage, 70 internal error,
+130 interrupted, 143 terminated.`;
 
 /** Builds the commander program; `exitOverride` lets tests run it in-process. */
 export function makeProgram(run: (inputs: string[], options: CliOptions) => Promise<void>): Command {
@@ -86,6 +92,7 @@ export function makeProgram(run: (inputs: string[], options: CliOptions) => Prom
     .addOption(new Option('--format <format>', 'format of outputs named by kquant').choices(['png', 'webp', 'gif', 'jpg']).default('png'))
     .option('--csv <file>', 'write a CSV row a result')
     .option('--max-bytes <size>', 'make the best image under this size (50k, 48KiB, 1.5M): the largest K up to --colors that fits', parseBytes)
+    .option('--baseline', 'measure the lossless PNG of the original (% of PNG) also above 4 MP, where it is slow')
     .option('--report <file>', 'write an HTML report to flip through the results (offline, one page)')
     .option('--palette <file>', 'write each palette: .gpl, .json, .txt, .css or .png (swatches), by extension', (path: string) => {
       checkPalettePath(path);
@@ -104,7 +111,8 @@ export function makeProgram(run: (inputs: string[], options: CliOptions) => Prom
     .option('-q, --quiet', 'print nothing but errors')
     .option('--verbose', 'print the stack of an internal error')
     .addHelpText('after', EXAMPLES)
-    .showHelpAfterError('(run kquant --help for usage)')
+    // commander's own errors (bad values, unknown flags) on one line, shaped like kquant's.
+    .configureOutput({ outputError: (text, write) => write(`kquant: ${text.trim().replace(/^error: /, '')} (run kquant --help for usage)\n`) })
     .action(async (inputs: string[], options: CliOptions) => run(inputs, options));
   return program;
 }
@@ -114,7 +122,7 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   const cleanUp = (signal: NodeJS.Signals) => {
     removeTemporaryFiles();
     process.stderr.write(`kquant: interrupted (${signal}); no partial files left\n`);
-    process.exit(signal === 'SIGINT' ? EXIT.interrupted : 128 + 15);
+    process.exit(signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated);
   };
   process.once('SIGINT', cleanUp);
   process.once('SIGTERM', cleanUp);
@@ -164,6 +172,7 @@ async function execute(inputs: string[], options: CliOptions): Promise<number> {
     sample: options.sample,
     jobs: options.jobs,
     maxBytes: options.maxBytes,
+    baseline: options.baseline || undefined,
   };
   if (options.csv && !options.force && (await exists(options.csv))) {
     throw new KquantError('OUTPUT', `${options.csv}: already exists; use --force to replace it`);
@@ -178,6 +187,7 @@ async function execute(inputs: string[], options: CliOptions): Promise<number> {
   const progress = options.quiet ? undefined : makeProgress(process.stderr, total);
   const report = options.report ? new ReportBuilder(options.report, options.seed, Boolean(options.force)) : undefined;
   const several = { inputs: inputs.length > 1, ks: options.colors.length > 1 };
+  checkSideOutputs(inputs, options, several);
   let failed = 0;
   const onResult = async (result: JobResult) => {
     const { row, bytes } = result;
@@ -200,7 +210,8 @@ async function execute(inputs: string[], options: CliOptions): Promise<number> {
       if (options.json) results.write(`${JSON.stringify(toJsonObject(row))}\n`);
       return;
     }
-    if (options.quiet) return;
+    // --quiet silences the human lines; --json output is data and is always printed.
+    if (options.quiet && !options.json) return;
     const text = options.json ? JSON.stringify(toJsonObject(row)) : formatLine(row);
     progress ? progress.log(text, results) : results.write(`${text}\n`);
     for (const warning of row.warnings ?? []) progress?.log(`kquant: warning: ${warning}`);
@@ -214,6 +225,29 @@ async function execute(inputs: string[], options: CliOptions): Promise<number> {
   await report?.write();
   if (options.csv) await writeFileAtomic(options.csv, Buffer.from(formatCsv(rows)), { force: options.force });
   return failed > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/**
+ * The CSV, report (and the originals beside it) and palette files must not land on an input:
+ * --force replaces outputs, never inputs. (checkSpec does the same for the images.)
+ */
+function checkSideOutputs(inputs: string[], options: CliOptions, several: { inputs: boolean; ks: boolean }): void {
+  const paths: string[] = [];
+  if (options.csv) paths.push(options.csv);
+  if (options.report) {
+    paths.push(options.report);
+    for (const input of inputs) {
+      const stem = input === '-' ? 'stdin' : basename(input, extname(input));
+      paths.push(join(dirname(options.report), `${stem}-original.png`));
+    }
+  }
+  if (options.palette) {
+    for (const input of inputs) for (const k of options.colors) paths.push(palettePathFor(options.palette, input, k, several));
+  }
+  const read = new Set(inputs.filter((input) => input !== '-').map((input) => resolve(input)));
+  for (const path of paths) {
+    if (read.has(resolve(path))) throw new KquantError('USAGE', `${path}: the output would overwrite its input`);
+  }
 }
 
 function writeStream(stream: NodeJS.WritableStream, bytes: Uint8Array): Promise<void> {

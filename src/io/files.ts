@@ -22,9 +22,9 @@ export interface WriteOptions {
 export async function writeFileAtomic(path: string, bytes: Uint8Array, options: WriteOptions = {}): Promise<void> {
   const directory = dirname(path);
   try {
-    await mkdir(directory, { recursive: true });
+    await makeFolder(directory);
   } catch (error) {
-    throw new KquantError('OUTPUT', `${path}: cannot create the folder ${directory} (${reason(error)})`, { cause: error });
+    throw new KquantError('OUTPUT', `${path}: cannot create the folder ${directory} (${whyNot(error)})`, { cause: error });
   }
   const temporary = join(directory, `${TEMPORARY_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}-${basename(path)}`);
   pending.add(temporary);
@@ -41,10 +41,59 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
     await rm(temporary, { force: true }).catch(() => undefined);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') throw new KquantError('OUTPUT', `${path}: already exists; use --force to replace it`);
-    const why = code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'not writable' : reason(error);
-    throw new KquantError('OUTPUT', `${path}: cannot write (${why})`, { cause: error });
+    throw new KquantError('OUTPUT', `${path}: cannot write (${whyNot(error)})`, { cause: error });
   } finally {
     pending.delete(temporary);
+  }
+}
+
+/**
+ * Creates `folder` and its missing parents. Not `mkdir(…, { recursive: true })`: Node's loops for
+ * ever on a folder that cannot hold folders (e.g. /proc/x gives ENOENT with /proc present).
+ */
+async function makeFolder(folder: string): Promise<void> {
+  try {
+    if ((await stat(folder)).isDirectory()) return;
+  } catch {
+    // missing (or unreadable): try to make it below
+  }
+  try {
+    await mkdir(folder);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && (await stat(folder)).isDirectory()) return; // made by another writer meanwhile
+    const parent = dirname(folder);
+    if (code !== 'ENOENT' || parent === folder) throw error;
+    await makeFolder(parent);
+    // One more try once the parent exists; a second ENOENT is final, not a loop.
+    await mkdir(folder).catch(async (again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST' || !(await stat(folder)).isDirectory()) throw again;
+    });
+  }
+}
+
+/** A short reason a file or folder could not be made, from the system error. */
+function whyNot(error: unknown): string {
+  const { code, path } = error as NodeJS.ErrnoException;
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return 'not writable';
+    case 'EEXIST':
+    case 'ENOTDIR':
+      return 'a file is in the way of a folder on the path';
+    case 'EISDIR':
+      return 'it is a folder';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'ENOENT':
+      // The parent exists yet takes no new entries: /proc and the like.
+      return path ? `${dirname(path)} takes no new files` : 'no such folder';
+    default:
+      return reason(error);
   }
 }
 

@@ -16,11 +16,11 @@ export interface ReadOptions {
 export async function readImage(
   source: string | Uint8Array,
   options: ReadOptions = {},
-  label = typeof source === 'string' ? source : 'input',
+  label = source === '-' ? 'standard input' : typeof source === 'string' ? source : 'input',
 ): Promise<DecodedImage> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const bytes = typeof source === 'string' ? await readSource(source, label) : source;
-  if (bytes.length === 0) throw new KquantError('INPUT', `${label}: the file is empty`);
+  if (bytes.length === 0) throw new KquantError('INPUT', `${label}: ${source === '-' ? 'nothing came in' : 'the file is empty'}`);
 
   let metadata: Metadata;
   try {
@@ -71,10 +71,12 @@ export async function readImage(
 }
 
 async function readSource(path: string, label: string): Promise<Uint8Array> {
-  if (path === '-') return readStdin();
+  if (path === '-') return readStdin(label);
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw new KquantError('INPUT', `${label}: is a directory, not an image`);
+    // A device such as /dev/zero or /dev/urandom would be read for ever; a pipe ends.
+    if (!info.isFile() && !info.isFIFO()) throw new KquantError('INPUT', `${label}: not a regular file`);
     return await readFile(path);
   } catch (error) {
     if (error instanceof KquantError) throw error;
@@ -85,7 +87,8 @@ async function readSource(path: string, label: string): Promise<Uint8Array> {
   }
 }
 
-async function readStdin(): Promise<Uint8Array> {
+async function readStdin(label: string): Promise<Uint8Array> {
+  if (process.stdin.isTTY) throw new KquantError('INPUT', `${label}: is a terminal; pipe an image in (cat photo.jpg | kquant - …)`);
   const parts: Buffer[] = [];
   for await (const part of process.stdin) parts.push(part as Buffer);
   return Buffer.concat(parts);
