@@ -174,6 +174,31 @@ describe('transparency', () => {
     expectSamePixels(result.pixels, await rgba(input));
   });
 
+  it('keeps opaque pixels opaque when translucent ones share the image, whenever K leaves a colour for each kind', async () => {
+    const width = 40;
+    const height = 20;
+    const data = Buffer.alloc(width * height * 4);
+    for (let p = 0; p < width * height; p++) {
+      const x = p % width;
+      const y = Math.floor(p / width);
+      // transparent | opaque gradient | the same gradient nearly opaque (alpha 240–249): fitted
+      // together in RGBA, a colour would average the two and opaque pixels would come out translucent
+      data.set(x < 10 ? [200, 10, 10, 0] : x < 25 ? [x * 5, y * 9, 100, 255] : [(x - 15) * 5, y * 9, 100, 240 + (y % 10)], p * 4);
+    }
+    const input = join(dir, 'mixed-alpha.png');
+    await sharp(data, { raw: { width, height, channels: 4 } }).png().toFile(input);
+    for (const k of [3, 4, 8, 32]) {
+      const result = await quantize(input, k);
+      for (let p = 0; p < width * height; p++) {
+        const x = p % width;
+        const alpha = result.pixels.data[p * 4 + 3];
+        if (x < 10) expect(alpha, `K=${k} pixel ${p}`).toBe(0);
+        else if (x < 25) expect(alpha, `K=${k} pixel ${p}`).toBe(255);
+        else expect(alpha, `K=${k} pixel ${p}`).toBeLessThan(255);
+      }
+    }
+  });
+
   it('writes an image with no visible pixel as one transparent colour', async () => {
     const input = join(dir, 'invisible.png');
     await sharp({ create: { width: 8, height: 8, channels: 4, background: { r: 10, g: 20, b: 30, alpha: 0 } } }).png().toFile(input);

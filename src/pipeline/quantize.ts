@@ -4,7 +4,7 @@ import { KquantError } from '../core/errors.js';
 import { buildHistogram, type Histogram } from '../core/histogram.js';
 import { kmeans, KMEANS_DEFAULTS, type InitMethod } from '../core/kmeans.js';
 import { psnrDbOf } from '../core/metrics.js';
-import { roundPalette } from '../core/palette.js';
+import { roundPalette, type Palette } from '../core/palette.js';
 import { makeRng } from '../core/rng.js';
 import { drawByWeight } from '../core/sample.js';
 import type { DecodedImage } from '../types.js';
@@ -21,6 +21,23 @@ export interface FitOptions {
   sample?: number;
 }
 
+/**
+ * Distinct colours fitted together. Opaque and translucent pixels are fitted apart, so that no
+ * palette colour averages the alpha of both: opaque pixels stay opaque.
+ */
+export interface FitGroup {
+  /** Points k-means sees, n·d. */
+  points: Float32Array;
+  points64: Float64Array;
+  weights: Float64Array;
+  /** 3 (RGB, alpha 255) or 4 (RGBA). */
+  d: 3 | 4;
+  /** Histogram index of each point. */
+  toHistogram: Int32Array;
+  /** Pixels in the group. */
+  pixels: number;
+}
+
 /** An image ready to quantize at any K. */
 export interface PreparedImage {
   width: number;
@@ -29,14 +46,8 @@ export interface PreparedImage {
   pixels: Uint8Array;
   channels: 3 | 4;
   histogram: Histogram;
-  /** Points k-means sees: the distinct colours except the fully transparent one. */
-  fitPoints: Float32Array;
-  fitPoints64: Float64Array;
-  fitWeights: Float64Array;
-  /** 3 (RGB: opaque, or alpha only 0 or 255) or 4 (RGBA: translucent pixels). */
-  fitD: 3 | 4;
-  /** Histogram index of each fit point. */
-  fitToHistogram: Int32Array;
+  /** Translucent group first (when any), then the opaque one. */
+  groups: FitGroup[];
   /** Histogram index of the fully transparent colour, or -1. */
   transparentIndex: number;
 }
@@ -66,12 +77,12 @@ export function prepareImage(image: DecodedImage): PreparedImage {
   const { width, height, channels } = image;
   let pixels = image.data;
   let opaque = true;
-  let binaryAlpha = true;
   if (channels === 4) {
     for (let i = 3; i < pixels.length; i += 4) {
-      const a = pixels[i];
-      if (a !== 255) opaque = false;
-      if (a !== 0 && a !== 255) binaryAlpha = false;
+      if (pixels[i] !== 255) {
+        opaque = false;
+        break;
+      }
     }
     if (!opaque) {
       pixels = Uint8Array.from(pixels);
@@ -82,34 +93,76 @@ export function prepareImage(image: DecodedImage): PreparedImage {
   }
   const histogram = buildHistogram(pixels, channels, opaque ? 3 : 4);
   let transparentIndex = -1;
-  if (!opaque) {
-    for (let i = 0; i < histogram.n; i++) if ((histogram.colours[i] & 255) === 0) transparentIndex = i;
+  const opaqueMembers: number[] = [];
+  const translucentMembers: number[] = [];
+  for (let i = 0; i < histogram.n; i++) {
+    const alpha = opaque ? 255 : histogram.colours[i] & 255;
+    if (alpha === 0) transparentIndex = i;
+    else (alpha === 255 ? opaqueMembers : translucentMembers).push(i);
   }
-  const fitD: 3 | 4 = opaque || binaryAlpha ? 3 : 4;
-  const n = histogram.n - (transparentIndex >= 0 ? 1 : 0);
-  const fitPoints = new Float32Array(n * fitD);
-  const fitWeights = new Float64Array(n);
-  const fitToHistogram = new Int32Array(n);
-  for (let i = 0, f = 0; i < histogram.n; i++) {
-    if (i === transparentIndex) continue;
-    for (let t = 0; t < fitD; t++) fitPoints[f * fitD + t] = histogram.points[i * histogram.d + t];
-    fitWeights[f] = histogram.weights[i];
-    fitToHistogram[f] = i;
-    f++;
+  const groups: FitGroup[] = [];
+  if (translucentMembers.length) groups.push(makeGroup(histogram, translucentMembers, 4));
+  if (opaqueMembers.length) groups.push(makeGroup(histogram, opaqueMembers, 3));
+  return { width, height, pixels, channels, histogram, groups, transparentIndex };
+}
+
+function makeGroup(histogram: Histogram, members: number[], d: 3 | 4): FitGroup {
+  const n = members.length;
+  const points = new Float32Array(n * d);
+  const weights = new Float64Array(n);
+  const toHistogram = Int32Array.from(members);
+  let pixels = 0;
+  members.forEach((i, f) => {
+    for (let t = 0; t < d; t++) points[f * d + t] = histogram.points[i * histogram.d + t];
+    weights[f] = histogram.weights[i];
+    pixels += weights[f];
+  });
+  return { points, points64: Float64Array.from(points), weights, d, toHistogram, pixels };
+}
+
+/**
+ * Shares `k` colours (at least one a group) among the groups: one each, the rest in proportion to
+ * their pixels, leftovers to the largest remainders.
+ */
+export function shareColours(groups: FitGroup[], k: number): number[] {
+  const total = groups.reduce((sum, g) => sum + g.pixels, 0);
+  const spare = k - groups.length;
+  const exact = groups.map((g) => (spare * g.pixels) / total);
+  const shares = exact.map((x) => 1 + Math.floor(x));
+  let left = k - shares.reduce((a, b) => a + b, 0);
+  const order = exact.map((_, i) => i).sort((a, b) => exact[b] % 1 - exact[a] % 1 || a - b);
+  for (let t = 0; left > 0; t++, left--) shares[order[t % order.length]]++;
+  return shares;
+}
+
+interface GroupFit {
+  palette: Palette;
+  inertia: number;
+  iterations: number;
+}
+
+/** k-means on one group (on a sample of it when asked), rounded to an 8-bit palette. */
+function fitGroup(group: FitGroup, k: number, options: FitOptions, seed: number, sample: number | undefined): GroupFit {
+  const { d } = group;
+  const kmeansOptions = { k, init: options.init, nInit: options.nInit, maxIter: options.maxIter, tol: options.tol, seed };
+  if (sample !== undefined && sample < group.pixels) {
+    // The classic notebook's method: fit on a seeded sample of pixels, then assign every pixel.
+    const draws = drawByWeight(group.weights, sample, makeRng(`${seed}:sample`));
+    const chosen: number[] = [];
+    for (let i = 0; i < draws.length; i++) if (draws[i] > 0) chosen.push(i);
+    const points = new Float32Array(chosen.length * d);
+    const weights = new Float64Array(chosen.length);
+    chosen.forEach((i, s) => {
+      points.set(group.points.subarray(i * d, i * d + d), s * d);
+      weights[s] = draws[i];
+    });
+    const fit = kmeans(points, d, { ...kmeansOptions, weights });
+    const palette = roundPalette(fit.centres, d, group.points64, group.weights.length, group.weights);
+    return { palette, inertia: fit.inertia, iterations: fit.iterations };
   }
-  return {
-    width,
-    height,
-    pixels,
-    channels,
-    histogram,
-    fitPoints,
-    fitPoints64: Float64Array.from(fitPoints),
-    fitWeights,
-    fitD,
-    fitToHistogram,
-    transparentIndex,
-  };
+  const fit = kmeans(group.points, d, { ...kmeansOptions, weights: group.weights });
+  const palette = roundPalette(fit.centres, d, group.points64, group.weights.length, group.weights, fit.labels);
+  return { palette, inertia: fit.inertia, iterations: fit.iterations };
 }
 
 /** Quantizes a prepared image to at most `options.k` colours. */
@@ -117,47 +170,20 @@ export function quantizeImage(image: PreparedImage, options: FitOptions): Quanti
   const started = performance.now();
   const seed = options.seed ?? KMEANS_DEFAULTS.seed;
   const hasTransparent = image.transparentIndex >= 0;
-  const fitN = image.fitWeights.length;
-  const d = image.fitD;
   const kFit = hasTransparent ? Math.max(1, options.k - 1) : options.k;
-  const kmeansOptions = {
-    k: kFit,
-    init: options.init,
-    nInit: options.nInit,
-    maxIter: options.maxIter,
-    tol: options.tol,
-    seed,
-  };
+  const totalPixels = image.groups.reduce((s, g) => s + g.pixels, 0);
 
-  let centres: Float64Array | undefined;
-  let hint: Uint16Array | undefined;
-  let inertia = 0;
-  let iterations = 0;
-  if (fitN > 0) {
-    if (options.sample !== undefined && options.sample < sumOf(image.fitWeights)) {
-      // The classic notebook's method: fit on a seeded sample of pixels, then assign every pixel.
-      const draws = drawByWeight(image.fitWeights, options.sample, makeRng(`${seed}:sample`));
-      const chosen: number[] = [];
-      for (let i = 0; i < fitN; i++) if (draws[i] > 0) chosen.push(i);
-      const points = new Float32Array(chosen.length * d);
-      const weights = new Float64Array(chosen.length);
-      chosen.forEach((i, s) => {
-        points.set(image.fitPoints.subarray(i * d, i * d + d), s * d);
-        weights[s] = draws[i];
-      });
-      const fit = kmeans(points, d, { ...kmeansOptions, weights });
-      ({ centres, inertia, iterations } = fit);
-    } else {
-      const fit = kmeans(image.fitPoints, d, { ...kmeansOptions, weights: image.fitWeights });
-      ({ centres, inertia, iterations } = fit);
-      hint = fit.labels;
-    }
-  }
+  // With more groups than colours, everything is fitted together in RGBA.
+  const groups = image.groups.length > kFit ? [mergeGroups(image)] : image.groups;
+  const shares = shareColours(groups, kFit);
+  const fits = groups.map((group, g) => {
+    const sample = options.sample === undefined ? undefined : Math.max(1, Math.round((options.sample * group.pixels) / totalPixels));
+    return fitGroup(group, shares[g], options, seed, sample);
+  });
 
-  // Palette entries: the transparent one first (a short tRNS chunk), then the fitted colours.
-  const palette8 = centres ? roundPalette(centres, d, image.fitPoints64, fitN, image.fitWeights, hint) : undefined;
+  // Palette: the transparent entry first, then translucent colours (a short tRNS chunk), then opaque.
   const offset = hasTransparent ? 1 : 0;
-  const coloursUsed = (palette8?.coloursUsed ?? 0) + offset;
+  const coloursUsed = offset + fits.reduce((s, f) => s + f.palette.coloursUsed, 0);
   if (coloursUsed > 65536) throw new KquantError('INTERNAL', `too many colours: ${coloursUsed}`);
   const palette = new Uint8Array(coloursUsed * 4);
   const counts = new Float64Array(coloursUsed);
@@ -166,17 +192,25 @@ export function quantizeImage(image: PreparedImage, options: FitOptions): Quanti
     counts[0] = image.histogram.weights[image.transparentIndex];
     histogramLabel[image.transparentIndex] = 0;
   }
-  if (palette8) {
-    for (let j = 0; j < palette8.coloursUsed; j++) {
-      const o = (j + offset) * 4;
-      palette[o] = palette8.colours[j * d];
-      palette[o + 1] = palette8.colours[j * d + 1];
-      palette[o + 2] = palette8.colours[j * d + 2];
-      palette[o + 3] = d === 4 ? palette8.colours[j * d + 3] : 255;
-      counts[j + offset] = palette8.counts[j];
+  let base = offset;
+  let inertia = 0;
+  let iterations = 0;
+  fits.forEach((fit, g) => {
+    const { d, toHistogram } = groups[g];
+    const p8 = fit.palette;
+    for (let j = 0; j < p8.coloursUsed; j++) {
+      const o = (base + j) * 4;
+      palette[o] = p8.colours[j * d];
+      palette[o + 1] = p8.colours[j * d + 1];
+      palette[o + 2] = p8.colours[j * d + 2];
+      palette[o + 3] = d === 4 ? p8.colours[j * d + 3] : 255;
+      counts[base + j] = p8.counts[j];
     }
-    for (let f = 0; f < fitN; f++) histogramLabel[image.fitToHistogram[f]] = palette8.labels[f] + offset;
-  }
+    for (let f = 0; f < toHistogram.length; f++) histogramLabel[toHistogram[f]] = p8.labels[f] + base;
+    base += p8.coloursUsed;
+    inertia += fit.inertia;
+    iterations = Math.max(iterations, fit.iterations);
+  });
 
   const pixelCount = image.width * image.height;
   const indices = coloursUsed <= 256 ? new Uint8Array(pixelCount) : new Uint16Array(pixelCount);
@@ -217,8 +251,9 @@ export function quantizeImage(image: PreparedImage, options: FitOptions): Quanti
   };
 }
 
-function sumOf(values: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < values.length; i++) s += values[i];
-  return s;
+/** All non-transparent colours as one RGBA group. */
+function mergeGroups(image: PreparedImage): FitGroup {
+  const members = image.groups.flatMap((g) => Array.from(g.toHistogram)).sort((a, b) => a - b);
+  return makeGroup(image.histogram, members, image.histogram.d as 3 | 4);
 }
+
