@@ -1,5 +1,5 @@
 // kquant-only rows: the full 2..1024 sweep of china.jpg as one process, and a batch of 20 files in
-// one process (worker threads) against the same 20 files run one process at a time.
+// one process (worker threads) against the same 20 files run one process at a time (interleaved).
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { OUT_DIR, prepareBatch, ROOT } from './images.mjs';
@@ -16,20 +16,30 @@ function pngBytes(dir) {
   return { count: pngs.length, bytes: pngs.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0) };
 }
 
-/** Runs `once()` `runs` times; each returns { wallMs, peakRssKb, cpuS } or a failure note string. */
-async function repeat(runs, once) {
-  const samples = [];
-  for (let i = 0; i < runs; i++) {
-    const s = await once();
-    if (typeof s === 'string') return s;
-    samples.push(s);
+/**
+ * Runs each of `onces` `runs` times, interleaved (round 1 of each, then round 2, …); each call
+ * returns { wallMs, peakRssKb, cpuS } or a failure note string.
+ * @returns {Promise<(object|string)[]>} per function: { runs, wallS, cpuS, peakRssMb } or its failure
+ */
+async function repeat(runs, onces) {
+  const samples = onces.map(() => []);
+  const failures = onces.map(() => undefined);
+  for (let round = 0; round < runs; round++) {
+    for (const [i, once] of onces.entries()) {
+      if (failures[i]) continue;
+      const s = await once();
+      if (typeof s === 'string') failures[i] = s;
+      else samples[i].push(s);
+    }
   }
-  return {
-    runs,
-    wallS: median(samples.map((s) => s.wallMs)) / 1000,
-    cpuS: median(samples.map((s) => s.cpuS)),
-    peakRssMb: Math.max(...samples.map((s) => s.peakRssKb)) / 1024,
-  };
+  return samples.map((ss, i) =>
+    failures[i] ?? {
+      runs,
+      wallS: median(ss.map((s) => s.wallMs)) / 1000,
+      cpuS: median(ss.map((s) => s.cpuS)),
+      peakRssMb: Math.max(...ss.map((s) => s.peakRssKb)) / 1024,
+    },
+  );
 }
 
 async function kquantOnce(args) {
@@ -44,10 +54,12 @@ export async function sweepRow(runs) {
   const csv = join(dir, 'sizes.csv');
   const args = [join(ROOT, 'fixtures/china.jpg'), '--colors', '2..1024', '--out-dir', dir, '--csv', csv, '--force'];
   const base = { tool: 'kquant-sweep', image: 'china', k: '2..1024' };
-  const m = await repeat(runs, async () => {
-    rmSync(dir, { recursive: true, force: true });
-    return kquantOnce(args);
-  });
+  const [m] = await repeat(runs, [
+    async () => {
+      rmSync(dir, { recursive: true, force: true });
+      return kquantOnce(args);
+    },
+  ]);
   if (typeof m === 'string') return failedRow(base.tool, base.image, base.k, m);
   const { count, bytes } = pngBytes(dir);
   const complete = count === SWEEP_KS.length && existsSync(csv);
@@ -67,11 +79,11 @@ export async function batchRows(runs) {
   const serialDir = join(OUT_DIR, 'batch/per-file');
   const common = ['--colors', String(BATCH_K), '--force'];
 
-  const batch = await repeat(runs, async () => {
+  const oneProcess = async () => {
     rmSync(batchDir, { recursive: true, force: true });
     return kquantOnce([...files, ...common, '--out-dir', batchDir]);
-  });
-  const serial = await repeat(runs, async () => {
+  };
+  const perFile = async () => {
     rmSync(serialDir, { recursive: true, force: true });
     const start = process.hrtime.bigint();
     let peakRssKb = 0;
@@ -83,7 +95,8 @@ export async function batchRows(runs) {
       cpuS += r.cpuS ?? NaN;
     }
     return { wallMs: Number(process.hrtime.bigint() - start) / 1e6, peakRssKb, cpuS };
-  });
+  };
+  const [batch, serial] = await repeat(runs, [oneProcess, perFile]);
 
   const row = (tool, m, dir, extra) => {
     if (typeof m === 'string') return failedRow(tool, image, BATCH_K, m);

@@ -1,6 +1,6 @@
-// Measures one tool on one image at one K: runs the whole process `runs` times, keeps the median
-// wall time, the highest peak RSS and the median CPU time, then scores the file written with the
-// shared metric and cross-checks whatever MSE the tool reports about itself.
+// Measures the tools on one image at one K: runs each whole process `runs` times (interleaved),
+// keeps the median wall time, the highest peak RSS and the median CPU time, then scores the file
+// written with the shared metric and cross-checks whatever MSE and colour count the tool reports.
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareToOriginal } from './metrics.mjs';
@@ -27,32 +27,28 @@ function firstLine(text) {
   return (text.split('\n').find((l) => l.trim()) ?? '').trim().slice(0, 160);
 }
 
-/**
- * @param {object} tool      an entry of TOOLS
- * @param {{ name: string, input: string, megapixels: number }} image  from prepareImage
- * @param {number} k
- * @param {number} defaultRuns
- * @param {{ data: Buffer, width: number, height: number }} original  the input's decoded RGB
- */
-export async function measureTool(tool, image, k, defaultRuns, original) {
-  const { runs, note: runsNote } = tool.runs(k, defaultRuns);
-  const out = join(OUT_DIR, tool.name, `${image.name}-k${k}.png`);
-  ensureParent(out);
-  const samples = [];
-  for (let i = 0; i < runs; i++) {
-    rmSync(out, { force: true });
-    const { cmd, args } = tool.command({ input: image.input, k, out });
-    const r = await runTimed(cmd, args);
-    if (r.code !== 0 || !existsSync(out)) {
-      const why = r.signal ? `killed by ${r.signal}` : `exit ${r.code}`;
-      return failedRow(tool.name, image.name, k, `failed (${why}): ${firstLine(r.stderr || r.stdout)}`);
-    }
-    samples.push({ ...r, parsed: tool.parse(r.stdout, k) });
+/** One run of one tool: its timing and what it says about itself, or why it failed. */
+async function runOnce(tool, input, k, out) {
+  rmSync(out, { force: true });
+  const { cmd, args } = tool.command({ input, k, out });
+  const r = await runTimed(cmd, args);
+  if (r.code !== 0 || !existsSync(out)) {
+    const why = r.signal ? `killed by ${r.signal}` : `exit ${r.code}`;
+    return `failed (${why}): ${firstLine(r.stderr || r.stdout)}`;
   }
+  return { ...r, parsed: tool.parse(r.stdout, k) };
+}
 
+/** The row of one tool from its runs: median wall and CPU, highest peak RSS, the file's score. */
+async function summarize({ tool, runs, note: runsNote, out, samples }, image, k, original) {
   const { mse, psnrDb, coloursUsed } = await compareToOriginal(original, out);
   const notes = [runsNote];
-  const reportedMse = samples.at(-1).parsed.reportedMse;
+  // A tool that shows more colours than K is outside the budget: its row is kept but not compared.
+  if (coloursUsed > k) notes.push(`OVER BUDGET: ${coloursUsed} colours > K`);
+  const { reportedColours, reportedMse } = samples.at(-1).parsed;
+  if (Number.isFinite(reportedColours) && reportedColours !== coloursUsed) {
+    notes.push(`own colour count ${reportedColours}`);
+  }
   if (Number.isFinite(reportedMse) && Math.abs(reportedMse - mse) > MSE_AGREEMENT * Math.max(mse, 1e-9)) {
     notes.push(`own MSE ${reportedMse.toFixed(4)} differs`);
   }
@@ -73,4 +69,37 @@ export async function measureTool(tool, image, k, defaultRuns, original) {
     megapixels: image.megapixels,
     note: notes.filter(Boolean).join('; '),
   };
+}
+
+/**
+ * Measures every tool on one image at one K, in rounds (run 1 of each tool, then run 2, …), so a
+ * burst of outside load is spread over the tools instead of landing on one tool's runs.
+ * Every run writes the same file again (the tools are deterministic); the last one is scored.
+ * @param {object[]} tools   entries of TOOLS
+ * @param {{ name: string, input: string, megapixels: number }} image  from prepareImage
+ * @param {number} k
+ * @param {number} defaultRuns
+ * @param {{ data: Buffer, width: number, height: number }} original  the input's decoded RGB
+ * @returns {Promise<object[]>} one row per tool, in the order given
+ */
+export async function measureTools(tools, image, k, defaultRuns, original) {
+  const jobs = tools.map((tool) => {
+    const out = join(OUT_DIR, tool.name, `${image.name}-k${k}.png`);
+    ensureParent(out);
+    return { tool, ...tool.runs(k, defaultRuns), out, samples: [], failure: undefined };
+  });
+  const rounds = Math.max(0, ...jobs.map((j) => j.runs));
+  for (let round = 0; round < rounds; round++) {
+    for (const job of jobs) {
+      if (round >= job.runs || job.failure) continue;
+      const sample = await runOnce(job.tool, image.input, k, job.out);
+      if (typeof sample === 'string') job.failure = sample;
+      else job.samples.push(sample);
+    }
+  }
+  const rows = [];
+  for (const job of jobs) {
+    rows.push(job.failure ? failedRow(job.tool.name, image.name, k, job.failure) : await summarize(job, image, k, original));
+  }
+  return rows;
 }

@@ -2,12 +2,12 @@
 // K, scored the same way; prints a table and the issue's targets, writes the table as CSV.
 // `node bench/run.mjs --help` lists the flags that run a subset.
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { batchRows, sweepRow } from './extras.mjs';
 import { ensureParent, IMAGES, OUT_DIR, prepareImage, ROOT } from './images.mjs';
-import { measureTool } from './measure.mjs';
+import { measureTools } from './measure.mjs';
 import { decodeRgb } from './metrics.mjs';
 import { outputOf, rssMethod } from './proc.mjs';
 import { addRatios, formatTable, toCsv } from './report.mjs';
@@ -20,9 +20,11 @@ const DEFAULTS = { images: Object.keys(IMAGES), ks: ALL_KS, runs: 3, extras: EXT
 const QUICK = { images: ['china', 'flower'], ks: [16, 256], runs: 1, extras: [] };
 const FULL_CSV = `${ROOT}/bench/results.csv`;
 const PARTIAL_CSV = `${OUT_DIR}/results.csv`;
+/** Everything printed to stdout, kept for copying into the README. */
+const REPORT_TXT = `${OUT_DIR}/report.txt`;
 
 const HELP = `Usage: node bench/run.mjs [flags]     (npm run bench -- [flags])
-  --images LIST   ${Object.keys(IMAGES).join(',')} (default: all; big runs at K=256 only)
+  --images LIST   ${Object.keys(IMAGES).join(',')} or none (default: all; big runs at K=256 only)
   --k LIST        e.g. 16,256 or 2..1024 (doubling) (default: 2..1024)
   --tools LIST    kquant,pngquant,sklearn,sharp,image-q,imagemagick (default: all)
   --runs N        runs per measurement, the median is kept (default: 3)
@@ -72,7 +74,7 @@ function parseOptions(argv) {
   if (unknownExtras.length) throw new Error(`--extras: unknown ${unknownExtras.join(', ')} (known: ${EXTRAS.join(', ')}, none)`);
   const wantsKquant = values.tools === undefined || list(values.tools).includes('kquant');
   return {
-    images: values.images === undefined ? base.images : list(values.images),
+    images: values.images === undefined ? base.images : values.images === 'none' ? [] : list(values.images),
     ks: values.k === undefined ? base.ks : parseKs(values.k),
     tools: selectTools(values.tools === undefined ? undefined : list(values.tools)),
     runs,
@@ -94,18 +96,30 @@ function environmentNotes() {
       'wall = whole process, median of runs; inner = the tool\'s own compute time (kquant fitMs, sklearn fit, ' +
       'sharp/image-q in-script)',
     'ratios = tool ÷ kquant at the same image and K (above 1: kquant faster / lower MSE / smaller)',
+    loadNote('at start', { warn: true }),
   ];
+}
+
+/** Wall times assume an otherwise idle machine: say how busy it was (at the end, the load includes the benchmark's own). */
+function loadNote(when, { warn = false } = {}) {
+  const load = loadavg();
+  const busy = warn && load[0] > cpus().length / 2 ? ' — BUSY: other work shares the cores, wall times are inflated' : '';
+  return `load average ${when}: ${load.map((x) => x.toFixed(2)).join(' ')} (1/5/15 min, ${cpus().length} cores)${busy}`;
 }
 
 async function main() {
   const opts = parseOptions(process.argv.slice(2));
-  const notes = environmentNotes();
-  for (const n of notes) console.log(`# ${n}`);
+  const report = [];
+  const say = (text) => {
+    console.log(text);
+    report.push(text);
+  };
+  for (const n of environmentNotes()) say(`# ${n}`);
 
   const tools = [];
   for (const tool of opts.tools) {
     const why = tool.available();
-    if (why) console.log(`# skipped ${tool.name}: ${why} — install: ${tool.install}`);
+    if (why) say(`# skipped ${tool.name}: ${why} — install: ${tool.install}`);
     else tools.push(tool);
   }
 
@@ -116,14 +130,13 @@ async function main() {
     const original = await decodeRgb(image.input);
     const ks = IMAGES[name].ks ?? opts.ks;
     for (const k of ks) {
-      for (const tool of tools) {
-        if (!tool.appliesTo(image)) continue;
+      const runnable = [];
+      for (const tool of tools.filter((t) => t.appliesTo(image))) {
         const why = tool.skip(image, k);
-        if (why) {
-          skipNotes.add(why);
-          continue;
-        }
-        const row = await measureTool(tool, image, k, opts.runs, original);
+        if (why) skipNotes.add(why);
+        else runnable.push(tool);
+      }
+      for (const row of await measureTools(runnable, image, k, opts.runs, original)) {
         rows.push(row);
         process.stderr.write(
           `${row.tool} ${row.image} K=${row.k}: ${row.wallS?.toFixed(3) ?? '-'} s, MSE ${row.mse?.toFixed(3) ?? '-'} ${row.note ?? ''}\n`,
@@ -135,12 +148,16 @@ async function main() {
   if (opts.extras.includes('batch')) rows.push(...(await batchRows(opts.runs)));
 
   addRatios(rows);
-  console.log(formatTable(rows));
-  for (const n of skipNotes) console.log(`# not run: ${n}`);
+  say(formatTable(rows));
+  for (const n of skipNotes) say(`# not run: ${n}`);
+  say(`# ${loadNote('at end')}`);
+  say('');
+  for (const t of checkTargets(rows)) say(`${t.status}  ${t.text}`);
   ensureParent(opts.csv);
   writeFileSync(opts.csv, toCsv(rows));
-  console.log(`\nwrote ${relative(process.cwd(), opts.csv) || opts.csv}\n`);
-  for (const t of checkTargets(rows)) console.log(`${t.status}  ${t.text}`);
+  ensureParent(REPORT_TXT);
+  writeFileSync(REPORT_TXT, `${report.join('\n')}\n`);
+  console.log(`\nwrote ${relative(ROOT, opts.csv)} and ${relative(ROOT, REPORT_TXT)}`);
 }
 
 main().catch((err) => {

@@ -12,13 +12,20 @@ function finder(rows) {
   };
 }
 
-/** Pairs of (kquant row, other row) at the same image and numeric K, filtered by `keep(k)`. */
+const overBudget = (r) => r.colours > r.k;
+
+/**
+ * Pairs of (kquant row, other row) at the same image and numeric K, filtered by `keep(k)`.
+ * Rows of the other tool that show more than K colours are left out (not a fair comparison).
+ */
 function pairs(rows, other, keep = () => true) {
   const get = finder(rows);
-  return rows
+  const candidates = rows
     .filter((r) => r.tool === other && typeof r.k === 'number' && keep(r.k) && Number.isFinite(r.mse))
     .map((r) => [get('kquant', r.image, r.k), r])
     .filter(([kq]) => kq && Number.isFinite(kq.mse));
+  const fair = candidates.filter(([, o]) => !overBudget(o));
+  return { fair, unfair: candidates.length - fair.length };
 }
 
 function line(pass, text) {
@@ -33,17 +40,19 @@ const MAX_LISTED = 6;
  * pair (largest `closeness`); a failing one lists the pairs that fail.
  */
 function everyK(rows, other, { keep = () => true, holds, closeness, describe, title }) {
-  const ps = pairs(rows, other, keep);
-  if (ps.length === 0) return line(undefined, `${title}: no kquant/${other} pairs measured`);
-  const say = ([kq, o]) => `${o.image} K=${o.k} ${describe(kq, o)}`;
-  const failing = ps.filter(([kq, o]) => !holds(kq, o));
+  const { fair: ps, unfair } = pairs(rows, other, keep);
+  const left = unfair ? ` (${unfair} ${other} rows over budget, not compared)` : '';
+  if (ps.length === 0) return line(undefined, `${title}: no kquant/${other} pairs measured${left}`);
+  const say = ([kq, o]) => `${o.image} K=${o.k} ${describe(kq, o)}${overBudget(kq) ? ` (kquant shows ${kq.colours} colours)` : ''}`;
+  // kquant showing more than K colours is a failure whatever its MSE.
+  const failing = ps.filter(([kq, o]) => overBudget(kq) || !holds(kq, o));
   if (failing.length === 0) {
     const closest = ps.reduce((a, b) => (closeness(...b) > closeness(...a) ? b : a));
-    return line(true, `${title}: holds at all ${ps.length}; closest ${say(closest)}`);
+    return line(true, `${title}: holds at all ${ps.length}; closest ${say(closest)}${left}`);
   }
   const listed = failing.slice(0, MAX_LISTED).map(say).join(', ');
   const more = failing.length > MAX_LISTED ? ` and ${failing.length - MAX_LISTED} more` : '';
-  return line(false, `${title}: fails at ${failing.length}/${ps.length}: ${listed}${more}`);
+  return line(false, `${title}: fails at ${failing.length}/${ps.length}: ${listed}${more}${left}`);
 }
 
 /** @returns {{ status: 'PASS'|'FAIL'|'SKIP', text: string }[]} */
