@@ -8,6 +8,7 @@ import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, FLOWER, ROOT, decode, gradientPng, listFiles, runCli, tempDir, threeColourPng } from './helpers.js';
+import { crc32 } from 'node:zlib';
 
 /** The single line of stderr, checked for kquant's shape and for the absence of a stack trace. */
 function errorLine(run: SpawnSyncReturns<Buffer>): string {
@@ -22,15 +23,6 @@ function errorLine(run: SpawnSyncReturns<Buffer>): string {
 /** Every `.kquant-tmp-` file under `dir`, however deep. */
 function temporaries(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => name.split('/').pop()!.startsWith('.kquant-tmp-'));
-}
-
-function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? 0xedb88320 ^ (crc >>> 1) : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
 }
 
 function pngChunk(type: string, data: Buffer): Buffer {

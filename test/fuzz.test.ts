@@ -10,6 +10,7 @@ import { KquantError } from '../src/core/errors.js';
 import { readImage } from '../src/io/read.js';
 import { runJob } from '../src/job.js';
 import { FLOWER, runCli, tempDir } from './helpers.js';
+import { crc32 } from 'node:zlib';
 
 const SEED = 20240607;
 const CASES = 300;
@@ -26,15 +27,6 @@ function makeRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? 0xedb88320 ^ (crc >>> 1) : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
 }
 
 interface Case {
