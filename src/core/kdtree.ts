@@ -1,18 +1,25 @@
-// A k-d tree over the centres, for exact nearest and second-nearest centre queries.
+// A k-d tree over the centres, for exact queries of a point's nearest centre or nearest few.
 //
-// Rebuilt whenever the centres move (O(K log K), a fraction of a millisecond at K = 1024), so it
-// replaces the K sorted rows of K distances the nearest search used to need every iteration.
-// Queries return exactly what a brute-force scan returns, ties included: the lowest index among
-// the centres at the smallest squared distance.
+// Rebuilt whenever the centres move (O(K log K), a fraction of a millisecond at K = 1024): no
+// K × K table of sorted distances to keep up. Lloyd's rows of nearest centres are found with it and
+// its searches fall back on it (rows.ts); the final remap queries it directly. Queries return
+// exactly what a brute-force scan returns, ties included: the lowest index among the centres at
+// the smallest squared distance.
 
 /** Centres a leaf holds: small enough to prune well, large enough that the walk down stays cheap. */
 const LEAF_SIZE = 8;
 
+/** Most centres a list query returns. */
+export const MAX_LIST = 40;
+
 /**
- * Results of the last query: [label, its squared distance, second nearest, its squared distance,
- * third nearest, its squared distance]; −1 and Infinity where there are fewer centres.
+ * Results of the last query, nearest first: centre indices (−1 past the centres there are) and
+ * squared distances (Infinity there). The first is the label: the lowest index among the centres
+ * at the smallest squared distance, as a brute-force scan finds it. The others are ordered by
+ * distance, then index.
  */
-export const found = new Float64Array(6);
+export const foundLabel = new Int32Array(MAX_LIST);
+export const foundDist2 = new Float64Array(MAX_LIST);
 
 // Depth-first stack shared by every query (the core is single-threaded per worker). The tree has
 // at most ⌈log2 K⌉ + 1 levels, and a query holds at most one pending sibling a level.
@@ -157,123 +164,158 @@ function boxDist2(x: Float64Array, o: number, lo: Float64Array, hi: Float64Array
 }
 
 /**
- * The three nearest centres of point `i` of `x` (n·d); writes `found`.
- * `a`, `b`, `c` (or −1) are likely answers, typically the point's three from its last search:
- * their distances bound the search from the start, so the walk visits a leaf or a few.
- * Ties: the label is the lowest index at the smallest squared distance, as in a brute-force scan;
- * the second and third are whichever came first at their distances (only the distances matter).
+ * Puts candidate (dj, j) into the list `found*` of `m`, kept sorted by distance then index, of
+ * which `count` are filled; returns the new count.
  */
-export function nearestThree(x: Float64Array, i: number, tree: CentreTree, centres: Float64Array, a: number, b: number, c: number): void {
+export function insertFound(dj: number, j: number, m: number, count: number): number {
+  let p = count < m ? count : m - 1;
+  if (count === m) {
+    const last = foundDist2[p];
+    if (dj > last || (dj === last && j > foundLabel[p])) return count;
+  }
+  while (p > 0) {
+    const prev = foundDist2[p - 1];
+    if (prev < dj || (prev === dj && foundLabel[p - 1] < j)) break;
+    foundDist2[p] = prev;
+    foundLabel[p] = foundLabel[p - 1];
+    p--;
+  }
+  foundDist2[p] = dj;
+  foundLabel[p] = j;
+  return count < m ? count + 1 : count;
+}
+
+// Seeds of the current query, marked so that the tree walk skips them without comparing against
+// each (a query may have dozens).
+let marks = new Int32Array(0);
+let stamp = 0;
+
+function beginQuery(m: number, k: number): void {
+  for (let t = 0; t < m; t++) {
+    foundLabel[t] = -1;
+    foundDist2[t] = Infinity;
+  }
+  if (marks.length < k) {
+    marks = new Int32Array(k);
+    stamp = 0;
+  }
+  if (++stamp === 0x7fffffff) {
+    marks.fill(0);
+    stamp = 1;
+  }
+}
+
+/** Adds centre j (−1 for none) as a seed of the current query; returns the new count. */
+function addSeed(x: Float64Array, o: number, centres: Float64Array, d: number, j: number, m: number, count: number): number {
+  if (j < 0 || marks[j] === stamp) return count;
+  marks[j] = stamp;
+  return insertFound(pointDist2(x, o, centres, j * d, d), j, m, count);
+}
+
+/**
+ * The `m` nearest centres of point `i` of `x` (n·d), m ≤ MAX_LIST; writes `foundLabel` and
+ * `foundDist2`. Seeds `s1`, `s2`, `s3` (−1 for none; repeats allowed) are likely answers,
+ * typically the point's nearest from its last search: their distances bound the search from the
+ * start, so the walk visits a leaf or a few.
+ */
+export function nearestList(
+  x: Float64Array,
+  i: number,
+  tree: CentreTree,
+  centres: Float64Array,
+  m: number,
+  s1: number,
+  s2: number,
+  s3: number,
+): void {
   const d = tree.d;
   const o = i * d;
-  let label = a;
-  let best1 = pointDist2(x, o, centres, a * d, d);
-  let second = -1;
-  let best2 = Infinity;
-  let third = -1;
-  let best3 = Infinity;
-  if (b === a) b = -1;
-  if (c === a || c === b) c = -1;
-  for (let seed = 0; seed < 2; seed++) {
-    const j = seed === 0 ? b : c;
-    if (j < 0) continue;
-    const dj = pointDist2(x, o, centres, j * d, d);
-    if (dj < best1 || (dj === best1 && j < label)) {
-      third = second;
-      best3 = best2;
-      second = label;
-      best2 = best1;
-      label = j;
-      best1 = dj;
-    } else if (dj < best2) {
-      third = second;
-      best3 = best2;
-      second = j;
-      best2 = dj;
-    } else if (dj < best3) {
-      third = j;
-      best3 = dj;
-    }
-  }
-  const { ids, coords, start, end, left, right, lo, hi } = tree;
-  let sp = 0;
+  beginQuery(m, tree.k);
+  let count = addSeed(x, o, centres, d, s1, m, 0);
+  count = addSeed(x, o, centres, d, s2, m, count);
+  count = addSeed(x, o, centres, d, s3, m, count);
+  descend(x, o, tree, m, count);
+}
+
+/** `nearestList` with the seeds seeds[0 .. seedCount), e.g. a centre's row from the last pass. */
+export function nearestListFrom(
+  x: Float64Array,
+  i: number,
+  tree: CentreTree,
+  centres: Float64Array,
+  m: number,
+  seeds: Int32Array,
+  seedStart: number,
+  seedCount: number,
+): void {
+  const d = tree.d;
+  const o = i * d;
+  beginQuery(m, tree.k);
+  let count = 0;
+  for (let t = seedStart; t < seedStart + seedCount; t++) count = addSeed(x, o, centres, d, seeds[t], m, count);
+  descend(x, o, tree, m, count);
+}
+
+/** The tree walk of a list query, from `count` seeds already in `found*`. */
+function descend(x: Float64Array, o: number, tree: CentreTree, m: number, count: number): void {
+  const { d, ids, coords, start, end, left, right, lo, hi } = tree;
+  let limit = count === m ? foundDist2[m - 1] : Infinity;
   stackNode[0] = 0;
   stackBound[0] = 0;
-  sp = 1;
+  let sp = 1;
   while (sp > 0) {
     sp--;
-    // A box strictly farther than the third best holds no centre that changes the three.
-    if (stackBound[sp] > best3) continue;
+    // A box strictly farther than the m-th best holds no centre that changes the list.
+    if (stackBound[sp] > limit) continue;
     const node = stackNode[sp];
     const l = left[node];
     if (l < 0) {
       for (let s = start[node], e = end[node]; s < e; s++) {
         const j = ids[s];
-        if (j === a || j === b || j === c) continue;
+        if (marks[j] === stamp) continue;
         const dj = pointDist2(x, o, coords, s * d, d);
-        if (dj > best3) continue;
-        if (dj < best1 || (dj === best1 && j < label)) {
-          third = second;
-          best3 = best2;
-          second = label;
-          best2 = best1;
-          label = j;
-          best1 = dj;
-        } else if (dj < best2) {
-          third = second;
-          best3 = best2;
-          second = j;
-          best2 = dj;
-        } else if (dj < best3) {
-          third = j;
-          best3 = dj;
-        }
+        if (dj > limit) continue;
+        count = insertFound(dj, j, m, count);
+        if (count === m) limit = foundDist2[m - 1];
       }
       continue;
     }
     const r = right[node];
     const bl = boxDist2(x, o, lo, hi, l * d, d);
     const br = boxDist2(x, o, lo, hi, r * d, d);
-    // Nearer child on top of the stack: it usually tightens the bounds before the other is looked at.
+    // Nearer child on top of the stack: it usually tightens the bound before the other is looked at.
     if (bl <= br) {
-      if (br <= best3) {
+      if (br <= limit) {
         stackNode[sp] = r;
         stackBound[sp++] = br;
       }
-      if (bl <= best3) {
+      if (bl <= limit) {
         stackNode[sp] = l;
         stackBound[sp++] = bl;
       }
     } else {
-      if (bl <= best3) {
+      if (bl <= limit) {
         stackNode[sp] = l;
         stackBound[sp++] = bl;
       }
-      if (br <= best3) {
+      if (br <= limit) {
         stackNode[sp] = r;
         stackBound[sp++] = br;
       }
     }
   }
-  found[0] = label;
-  found[1] = best1;
-  found[2] = second;
-  found[3] = best2;
-  found[4] = third;
-  found[5] = best3;
 }
 
-/** Nearest centre of point `i` of `x`, starting from the likely answer `a`; writes found[0] and found[1]. */
+/** Nearest centre of point `i` of `x`, starting from the likely answer `a`; writes foundLabel[0] and foundDist2[0]. */
 export function nearestOne(x: Float64Array, i: number, tree: CentreTree, centres: Float64Array, a: number): void {
   const d = tree.d;
   const o = i * d;
   let label = a;
   let best1 = pointDist2(x, o, centres, a * d, d);
   const { ids, coords, start, end, left, right, lo, hi } = tree;
-  let sp = 0;
   stackNode[0] = 0;
   stackBound[0] = 0;
-  sp = 1;
+  let sp = 1;
   while (sp > 0) {
     sp--;
     if (stackBound[sp] > best1) continue;
@@ -312,8 +354,8 @@ export function nearestOne(x: Float64Array, i: number, tree: CentreTree, centres
       }
     }
   }
-  found[0] = label;
-  found[1] = best1;
+  foundLabel[0] = label;
+  foundDist2[0] = best1;
 }
 
 /** dist2 with offsets: the same operations in the same order, so the same bits. */

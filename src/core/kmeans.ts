@@ -71,15 +71,23 @@ export function kmeans(points: Float32Array | Float64Array, d: number, options: 
   if (n === 0) throw new KquantError('USAGE', 'Expected at least one point but received none');
 
   const x = toFloat64(points);
+  for (let i = 0; i < x.length; i++) {
+    if (!Number.isFinite(x[i])) {
+      throw new KquantError('USAGE', `Expected finite coordinates but point ${Math.floor(i / d)} has ${x[i]}`);
+    }
+  }
   const weights = options.weights ? toFloat64(options.weights) : new Float64Array(n).fill(1);
   if (weights.length !== n) {
     throw new KquantError('USAGE', `Expected ${n} weights but received ${weights.length}`);
   }
+  let totalWeight = 0;
   for (let i = 0; i < n; i++) {
     if (!(weights[i] >= 0) || !Number.isFinite(weights[i])) {
       throw new KquantError('USAGE', `Expected finite weights ≥ 0 but weight ${i} is ${weights[i]}`);
     }
+    totalWeight += weights[i];
   }
+  if (!(totalWeight > 0)) throw new KquantError('USAGE', 'Expected some weight > 0 but every weight is 0');
   const tolAbs = tol * meanVariance(x, n, d, weights);
   const lloyd = options.reference ? lloydReference : lloydAccelerated;
   const rng = makeRng(seed);
@@ -89,19 +97,22 @@ export function kmeans(points: Float32Array | Float64Array, d: number, options: 
   for (let run = 0; run < runs; run++) {
     const runRng = makeRng(deriveSeed(rng));
     let centres: Float64Array;
+    // The seeding knows each point's nearest centre: Lloyd's first assign step starts there.
+    let hint: Uint16Array | undefined;
     if (typeof init !== 'string') {
       if (init.length % d !== 0 || init.length === 0 || init.length / d > MAX_K) {
         throw new KquantError('USAGE', `Expected initial centres of length a multiple of d=${d} but received ${init.length}`);
       }
       centres = Float64Array.from(init);
     } else if (init === 'kmeans++') {
-      centres = initKMeansPlusPlus(x, n, d, weights, k, runRng);
+      hint = new Uint16Array(n);
+      centres = initKMeansPlusPlus(x, n, d, weights, k, runRng, undefined, hint);
     } else if (init === 'random') {
       centres = initRandom(x, n, d, weights, k, runRng);
     } else {
       throw new KquantError('USAGE', `Expected init "kmeans++" or "random" but received "${String(init)}"`);
     }
-    const result = lloyd(x, n, d, weights, centres, { maxIter, tolAbs });
+    const result = lloyd(x, n, d, weights, centres, { maxIter, tolAbs, hint });
     if (!best || result.inertia < best.inertia) {
       best = {
         centres: result.centres,

@@ -1,9 +1,11 @@
 // Lloyd's iterations (assign ⇄ update) from given centres: a plain reference and the accelerated
-// path used in practice. Both share the update step and stopping rule, so from the same centres
-// they give the same labels and centres, bit for bit.
+// path used in practice. Both share the update step and stopping rule, and the accelerated assign
+// step finds exactly the labels a full scan finds, so from the same centres they give the same
+// labels and centres, bit for bit.
 import { dist2 } from './geometry.js';
-import { CentreTree, nearestTwo } from './kdtree.js';
-import { found, searchAll, TREE_FROM_K } from './nearest.js';
+import { CentreTree, foundDist2, foundLabel, nearestList } from './kdtree.js';
+import { searchAll } from './nearest.js';
+import { CentreRows, ROW_LENGTH, walkNearest } from './rows.js';
 
 export interface LloydResult {
   centres: Float64Array;
@@ -12,9 +14,12 @@ export interface LloydResult {
   inertia: number;
   /** Update steps run. */
   iterations: number;
-  /** Distance evaluations in assign steps (for benchmarks of the pruning). */
+  /**
+   * Point-to-centre distances computed in assign steps: n·K a step for the reference; for the
+   * accelerated path, those that re-check a bound (a search's own are not counted). For benchmarks.
+   */
   distanceEvaluations: number;
-  /** Points searched in full across assign steps (for benchmarks of the pruning). */
+  /** Points searched in full (n a step for the reference). For benchmarks of the pruning. */
   searches: number;
 }
 
@@ -22,15 +27,18 @@ export interface LloydOptions {
   maxIter: number;
   /** Absolute tolerance: stop when the sum of squared centre shifts is at or below it. */
   tolAbs: number;
+  /** A likely centre for each point (optional), e.g. its nearest from the seeding: speeds up the first assign step. */
+  hint?: Uint16Array;
 }
-
 
 /**
  * Update step: centres become the weighted means of their points. An empty cluster is re-seeded
  * with the point that costs most (weight × squared distance), which leaves its old cluster.
  * Returns the sum of squared centre shifts; `shift` receives each centre's shift (not squared).
+ * (Split in three functions so V8 optimises each loop on its own feedback: the rare re-seeding
+ * branch would otherwise deoptimise the hot loop the first time it runs.)
  */
-function updateCentres(
+export function updateCentres(
   points: Float64Array,
   n: number,
   d: number,
@@ -43,34 +51,95 @@ function updateCentres(
 ): number {
   const sums = new Float64Array(k * d);
   const mass = new Float64Array(k);
+  accumulate(points, n, d, weights, labels, sums, mass);
+  return finishUpdate(points, n, d, weights, labels, centres, k, shift, sums, mass, relocated);
+}
+
+/**
+ * The update step from the weighted sums and masses of the clusters (summed over the points in
+ * order, as `accumulate` does): re-seeds empty clusters and moves the centres.
+ */
+function finishUpdate(
+  points: Float64Array,
+  n: number,
+  d: number,
+  weights: Float64Array,
+  labels: Uint16Array,
+  centres: Float64Array,
+  k: number,
+  shift: Float64Array,
+  sums: Float64Array,
+  mass: Float64Array,
+  relocated?: number[],
+): number {
+  for (let j = 0; j < k; j++) {
+    if (!(mass[j] > 0)) reseed(points, n, d, weights, labels, centres, sums, mass, j, relocated);
+  }
+  return moveCentres(centres, k, d, sums, mass, shift);
+}
+
+function accumulate(
+  points: Float64Array,
+  n: number,
+  d: number,
+  weights: Float64Array,
+  labels: Uint16Array,
+  sums: Float64Array,
+  mass: Float64Array,
+): void {
+  if (d === 3) {
+    for (let i = 0; i < n; i++) {
+      const j = labels[i] * 3;
+      const w = weights[i];
+      mass[labels[i]] += w;
+      sums[j] += w * points[i * 3];
+      sums[j + 1] += w * points[i * 3 + 1];
+      sums[j + 2] += w * points[i * 3 + 2];
+    }
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const j = labels[i];
     const w = weights[i];
     mass[j] += w;
     for (let t = 0; t < d; t++) sums[j * d + t] += w * points[i * d + t];
   }
-  for (let j = 0; j < k; j++) {
-    if (mass[j] > 0) continue;
-    // Re-seed from the costliest point that is not alone in its cluster.
-    let worst = -1;
-    let worstCost = 0;
-    for (let i = 0; i < n; i++) {
-      const cost = weights[i] * dist2(points, i, centres, labels[i], d);
-      if (cost > worstCost && mass[labels[i]] > weights[i]) {
-        worstCost = cost;
-        worst = i;
-      }
+}
+
+/** Gives empty cluster j the costliest point that is not alone in its cluster. */
+function reseed(
+  points: Float64Array,
+  n: number,
+  d: number,
+  weights: Float64Array,
+  labels: Uint16Array,
+  centres: Float64Array,
+  sums: Float64Array,
+  mass: Float64Array,
+  j: number,
+  relocated?: number[],
+): void {
+  let worst = -1;
+  let worstCost = 0;
+  for (let i = 0; i < n; i++) {
+    const cost = weights[i] * dist2(points, i, centres, labels[i], d);
+    if (cost > worstCost && mass[labels[i]] > weights[i]) {
+      worstCost = cost;
+      worst = i;
     }
-    if (worst < 0) continue; // every point sits on its centre: leave this one empty
-    const from = labels[worst];
-    const w = weights[worst];
-    mass[from] -= w;
-    for (let t = 0; t < d; t++) sums[from * d + t] -= w * points[worst * d + t];
-    labels[worst] = j;
-    relocated?.push(worst);
-    mass[j] = w;
-    for (let t = 0; t < d; t++) sums[j * d + t] = w * points[worst * d + t];
   }
+  if (worst < 0) return; // every point sits on its centre: leave this one empty
+  const from = labels[worst];
+  const w = weights[worst];
+  mass[from] -= w;
+  for (let t = 0; t < d; t++) sums[from * d + t] -= w * points[worst * d + t];
+  labels[worst] = j;
+  relocated?.push(worst);
+  mass[j] = w;
+  for (let t = 0; t < d; t++) sums[j * d + t] = w * points[worst * d + t];
+}
+
+function moveCentres(centres: Float64Array, k: number, d: number, sums: Float64Array, mass: Float64Array, shift: Float64Array): number {
   let total = 0;
   for (let j = 0; j < k; j++) {
     if (!(mass[j] > 0)) {
@@ -122,9 +191,9 @@ export function lloydReference(
   for (let it = 0; it < options.maxIter; it++) {
     let changed = 0;
     for (let i = 0; i < n; i++) {
-      searchAll(points, i, centres, d, k);
-      if (labels[i] !== found[0]) changed++;
-      labels[i] = found[0];
+      const label = searchAll(points, i, centres, d, k);
+      if (labels[i] !== label) changed++;
+      labels[i] = label;
     }
     evaluations += n * k;
     assigned = true;
@@ -135,10 +204,7 @@ export function lloydReference(
     if (moved <= options.tolAbs) break;
   }
   if (!assigned) {
-    for (let i = 0; i < n; i++) {
-      searchAll(points, i, centres, d, k);
-      labels[i] = found[0];
-    }
+    for (let i = 0; i < n; i++) labels[i] = searchAll(points, i, centres, d, k);
     evaluations += n * k;
   }
   return {
@@ -152,12 +218,22 @@ export function lloydReference(
 }
 
 /**
- * Lloyd accelerated with Hamerly's bounds: per point an upper bound on the distance to its centre
- * and a lower bound on the distance to every other centre. A point whose upper bound is below both
- * its lower bound and half the distance from its centre to the nearest other centre cannot change
- * cluster and is skipped. The others are searched exactly in a k-d tree over the centres, starting
- * from their current and second-nearest centres. Same result as `lloydReference`, a fraction of
- * the work.
+ * Lloyd with exact pruning. Each point tracks three centres: its label a, with an upper bound on
+ * d(x, c_a), and the next two nearest b and c, each with a lower bound on its distance (Elkan's
+ * bounds, for these three only); every other centre shares one lower bound, the rest bound
+ * (Hamerly's, over the others). A point is looked at only when its bounds cross:
+ *   - upper < half the distance from c_a to its nearest other centre, or upper below every lower
+ *     bound: a keeps the point;
+ *   - only b's or c's bound crossed: their exact distances settle it (a swap at most);
+ *   - the rest bound crossed: an exact search for the four nearest, walking a's row of nearest
+ *     centres (see rows.ts), renews everything.
+ * Near a boundary the second and third nearest are the centres that matter, and each bound
+ * loosens by its own centre's shift: on china.jpg at K = 256..1024, 83% of the full searches a
+ * label-and-second scheme still needed came back with the same three centres.
+ *
+ * Same labels and centres as `lloydReference`, bit for bit: every choice between centres is made
+ * on exactly computed squared distances (lowest index on ties), and bounds only ever skip strict
+ * inequalities, with a margin for rounding.
  */
 export function lloydAccelerated(
   points: Float64Array,
@@ -167,134 +243,358 @@ export function lloydAccelerated(
   initialCentres: Float64Array,
   options: LloydOptions,
 ): LloydResult {
-  const k = initialCentres.length / d;
-  const centres = Float64Array.from(initialCentres);
-  const labels = new Uint16Array(n);
-  // The second-nearest centre found by a point's last search: with the label it seeds the next
-  // search's two bounds, so the tree walk starts tight.
-  const seconds = new Uint16Array(n);
-  const upper = new Float64Array(n);
-  const lower = new Float64Array(n);
-  const shift = new Float64Array(k);
-  const half = new Float64Array(k);
-  const tree = k >= TREE_FROM_K ? new CentreTree(k, d) : undefined;
-  const relocated: number[] = [];
-  const eps = boundMargin(points, n, d);
-  let evaluations = 0;
-  let searches = 0;
-
-  // The first assign step searches every point; the previous point's label is a good first guess.
-  if (tree) tree.build(centres, k);
-  let previous = 0;
-  for (let i = 0; i < n; i++) {
-    if (tree) nearestTwo(points, i, tree, centres, previous, -1);
-    else searchAll(points, i, centres, d, k);
-    labels[i] = previous = found[0];
-    seconds[i] = found[3] < 0 ? 0 : found[3];
-    upper[i] = Math.sqrt(found[1]);
-    lower[i] = Math.sqrt(found[2]);
-  }
-  searches += n;
-
+  // At K = 2 a plain scan of both centres is cheaper than any bookkeeping.
+  if (initialCentres.length <= 2 * d) return lloydReference(points, n, d, weights, initialCentres, options);
+  const s = new PrunedLloyd(points, n, d, weights, initialCentres);
+  s.firstAssign(options.hint);
+  s.stats[1] += n;
   let iterations = 0;
   let assigned = true;
   for (let it = 0; it < options.maxIter; it++) {
     if (it > 0) {
-      if (tree) tree.build(centres, k);
-      halfNearest(centres, k, d, tree, half);
-      let changed = 0;
-      (globalThis as any).__s0 = searches;
-      for (let i = 0; i < n; i++) {
-        const a = labels[i];
-        const bound = lower[i] > half[a] ? lower[i] : half[a];
-        // Strictly below, with a margin for rounding in the bounds: a tie must be searched, so
-        // that it goes to the lowest index as in the brute-force scan.
-        if (upper[i] + eps < bound) continue;
-        const exact = Math.sqrt(dist2(points, i, centres, a, d));
-        evaluations++;
-        upper[i] = exact;
-        if (exact + eps < bound) continue;
-        if (tree) nearestTwo(points, i, tree, centres, a, seconds[i]);
-        else searchAll(points, i, centres, d, k);
-        searches++;
-        if (found[0] !== a) {
-          labels[i] = found[0];
-          changed++;
-        }
-        seconds[i] = found[3] < 0 ? 0 : found[3];
-        upper[i] = Math.sqrt(found[1]);
-        lower[i] = Math.sqrt(found[2]);
-      }
+      const changed = s.assign();
       assigned = true;
-      (globalThis as any).__trace?.push([it, searchesBefore(searches), changed]);
       if (changed === 0) break;
     }
     iterations++;
-    relocated.length = 0;
-    const moved = updateCentres(points, n, d, weights, labels, centres, k, shift, relocated);
+    s.relocated.length = 0;
+    // The assign pass has summed the clusters already, in the same order as `accumulate`.
+    const moved = finishUpdate(points, n, d, weights, s.labels, s.centres, s.k, s.shift, s.sums, s.mass, s.relocated);
     assigned = false;
-    // A point moved into an empty cluster has bounds that mean nothing now: search it next time.
-    for (const i of relocated) {
-      upper[i] = Infinity;
-      lower[i] = 0;
-    }
+    s.centresMoved();
     if (moved <= options.tolAbs) break;
-    // Centres moved: loosen the bounds by how far they went.
-    let max1 = 0;
-    let max2 = 0;
-    let argMax = -1;
-    for (let j = 0; j < k; j++) {
-      if (shift[j] > max1) {
-        max2 = max1;
-        max1 = shift[j];
-        argMax = j;
-      } else if (shift[j] > max2) {
-        max2 = shift[j];
-      }
-    }
-    for (let i = 0; i < n; i++) {
-      const a = labels[i];
-      upper[i] += shift[a];
-      lower[i] -= a === argMax ? max2 : max1;
-    }
   }
-  if (!assigned) {
-    // Stopped on tolerance: one last assign step so the labels belong to the final centres.
-    if (tree) tree.build(centres, k);
-    for (let i = 0; i < n; i++) {
-      if (tree) nearestTwo(points, i, tree, centres, labels[i], seconds[i]);
-      else searchAll(points, i, centres, d, k);
-      labels[i] = found[0];
-    }
-    searches += n;
-  }
+  // Stopped on tolerance: one last assign step so the labels belong to the final centres.
+  if (!assigned) s.assign();
   return {
-    centres,
-    labels,
-    inertia: inertiaOf(points, n, d, weights, labels, centres),
+    centres: s.centres,
+    labels: s.labels,
+    inertia: inertiaOf(points, n, d, weights, s.labels, s.centres),
     iterations,
-    distanceEvaluations: evaluations,
-    searches,
+    distanceEvaluations: s.stats[0],
+    searches: s.stats[1],
   };
 }
 
-/** Half the distance from each centre to its nearest other centre (0 when another coincides). */
-function halfNearest(centres: Float64Array, k: number, d: number, tree: CentreTree | undefined, half: Float64Array): void {
-  if (tree) {
-    for (let j = 0; j < k; j++) {
-      nearestTwo(centres, j, tree, centres, j, -1);
-      half[j] = 0.5 * Math.sqrt(found[2]);
-    }
-    return;
+// Bounds are stored in float32 (16 bytes a point), rounded outwards: an upper bound is nudged up
+// and a lower bound down by more than float32's half-ulp before the store rounds it.
+const NUDGE = 2 ** -22;
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/**
+ * The state of the pruned Lloyd.
+ *
+ * Bounds loosen lazily: a stored bound is offset by its centre's cumulative shift at the time it
+ * was stored (`travelled`), so the true bound is the stored one minus (for a lower bound) or plus
+ * (upper) the cumulative shift now. Points that nobody looks at are then only read, never written.
+ * The rest bound is offset the same way by its cluster's cumulative rest drop (`restTravelled`).
+ *
+ * Each phase is its own method with its hot loop and nothing after the loop but a return: V8
+ * compiles such a loop on stack replacement before the code after it has ever run, and an untried
+ * operation there would deoptimise the loop on every call.
+ */
+class PrunedLloyd {
+  readonly k: number;
+  readonly centres: Float64Array;
+  readonly labels: Uint16Array;
+  /** The second and third nearest centres of point i, at 2i and 2i + 1. */
+  readonly others: Uint16Array;
+  /** Stored bounds of point i at 4i: upper (label), lower (second), lower (third), lower (rest). */
+  readonly bounds: Float32Array;
+  /** How far each centre moved in the last update step, and in all of them. */
+  readonly shift: Float64Array;
+  readonly travelled: Float64Array;
+  /** How far each cluster's rest bounds dropped in the last update step, and in all of them. */
+  readonly restShift: Float64Array;
+  readonly restTravelled: Float64Array;
+  /** Half the distance from each centre to its nearest other centre. */
+  readonly half: Float64Array;
+  /** Largest upper + rest bound among each cluster's points (see restShifts). */
+  readonly reach: Float64Array;
+  readonly movers: Int32Array;
+  readonly tree: CentreTree | undefined;
+  readonly rows: CentreRows;
+  readonly relocated: number[] = [];
+  readonly eps: number;
+  /** Weighted sums and masses of the clusters, added up by each assign pass for the update step. */
+  readonly sums: Float64Array;
+  readonly mass: Float64Array;
+  /** Distance evaluations and full searches so far (for benchmarks of the pruning). */
+  readonly stats = new Float64Array(2);
+
+  constructor(
+    readonly points: Float64Array,
+    readonly n: number,
+    readonly d: number,
+    readonly weights: Float64Array,
+    initialCentres: Float64Array,
+  ) {
+    const k = (this.k = initialCentres.length / d);
+    this.centres = Float64Array.from(initialCentres);
+    this.labels = new Uint16Array(n);
+    this.others = new Uint16Array(2 * n);
+    this.bounds = new Float32Array(4 * n);
+    this.shift = new Float64Array(k);
+    this.travelled = new Float64Array(k);
+    this.restShift = new Float64Array(k);
+    this.restTravelled = new Float64Array(k);
+    this.half = new Float64Array(k);
+    this.reach = new Float64Array(k);
+    this.movers = new Int32Array(k);
+    // Rows hold every other centre up to K = ROW_LENGTH + 1: no walk runs off its row, no tree.
+    this.tree = k > ROW_LENGTH + 1 ? new CentreTree(k, d) : undefined;
+    this.rows = new CentreRows(k, d);
+    this.eps = boundMargin(points, n, d);
+    this.sums = new Float64Array(k * d);
+    this.mass = new Float64Array(k);
   }
-  half.fill(Infinity);
-  for (let j = 0; j < k; j++) {
-    for (let m = j + 1; m < k; m++) {
-      const v = 0.5 * Math.sqrt(dist2(centres, j, centres, m, d));
-      if (v < half[j]) half[j] = v;
-      if (v < half[m]) half[m] = v;
+
+  /** Rebuilds the tree and rows for the current centres, and half the distance to each one's nearest. */
+  private index(): void {
+    const { centres, k, tree, rows, half } = this;
+    if (tree) tree.build(centres, k);
+    rows.update(centres, tree);
+    for (let a = 0; a < k; a++) half[a] = 0.5 * rows.nearestBound(a);
+  }
+
+  /** The four nearest centres of point i, walking centre a's row, or the tree when it runs out. */
+  private search(i: number, a: number): void {
+    if (!walkNearest(this.points, i, this.rows, this.centres, a, 4, this.eps)) {
+      nearestList(this.points, i, this.tree!, this.centres, 4, foundLabel[0], foundLabel[1], foundLabel[2]);
     }
   }
+
+  /**
+   * The first assign step searches every point: walking from its hint (the seeding's nearest
+   * centre), or else in the tree from the previous point's label (neighbouring distinct colours
+   * come from neighbouring pixels, but a walk from a centre that is not the nearest runs long).
+   */
+  firstAssign(hint?: Uint16Array): void {
+    const { points, n, k, centres, labels, others, bounds, reach, travelled, restTravelled, tree } = this;
+    this.index();
+    let previous = 0;
+    reach.fill(0);
+    this.sums.fill(0);
+    this.mass.fill(0);
+    for (let i = 0; i < n; i++) {
+      if (hint) this.search(i, hint[i] < k ? hint[i] : 0);
+      else if (tree) nearestList(points, i, tree, centres, 4, previous, -1, -1);
+      else this.search(i, previous);
+      const a = (labels[i] = previous = foundLabel[0]);
+      const r = keepSearch(i, others, bounds, travelled, restTravelled);
+      if (r > reach[a]) reach[a] = r;
+      addTo(this.sums, this.mass, points, this.weights, i, a, this.d);
+    }
+  }
+
+  /**
+   * An assign step through the bounds; returns how many labels changed. The same pass measures
+   * the clusters' reach for the next update.
+   */
+  assign(): number {
+    const { points, n, d, centres, labels, others, bounds, half, eps, travelled, restTravelled, reach, stats, weights, sums, mass } =
+      this;
+    this.index();
+    reach.fill(0);
+    sums.fill(0);
+    mass.fill(0);
+    let changed = 0;
+    for (let i = 0; i < n; i++) {
+      const a = labels[i];
+      const b = others[2 * i];
+      const c = others[2 * i + 1];
+      const q = 4 * i;
+      const ta = travelled[a];
+      let u = bounds[q] + ta;
+      let rest = bounds[q + 3] - restTravelled[a];
+      const lb = bounds[q + 1] - travelled[b];
+      const lc = bounds[q + 2] - travelled[c];
+      let label = a;
+      settle: {
+        // a keeps the point if its upper bound is below half the distance from c_a to the nearest
+        // other centre, or below every lower bound. Strictly below, with a margin for rounding: a
+        // tie must be looked at, so that it goes to the lowest index as in the brute-force scan.
+        const bound = Math.max(half[a], Math.min(rest, lb, lc)) - eps;
+        if (u < bound) break settle;
+        const ua2 = dist2(points, i, centres, a, d);
+        stats[0]++;
+        u = Math.sqrt(ua2);
+        bounds[q] = upper32(u - ta);
+        if (u < bound) break settle;
+        if (u + eps < rest) {
+          // Every untracked centre is farther than c_a, so the nearest is a, b or c: measure
+          // those whose bounds crossed and take the nearest exactly (lowest index on ties).
+          let best = ua2;
+          if (!(u + eps < lb)) {
+            const db = dist2(points, i, centres, b, d);
+            stats[0]++;
+            bounds[q + 1] = lower32(Math.sqrt(db) + travelled[b]);
+            if (db < best || (db === best && b < label)) {
+              best = db;
+              label = b;
+            }
+          }
+          if (!(u + eps < lc)) {
+            const dc = dist2(points, i, centres, c, d);
+            stats[0]++;
+            bounds[q + 2] = lower32(Math.sqrt(dc) + travelled[c]);
+            if (dc < best || (dc === best && c < label)) {
+              best = dc;
+              label = c;
+            }
+          }
+          if (label !== a) {
+            // a swaps places with the winner; the rest bound still covers the same centres.
+            labels[i] = label;
+            others[label === b ? 2 * i : 2 * i + 1] = a;
+            bounds[label === b ? q + 1 : q + 2] = lower32(u + travelled[a]);
+            u = Math.sqrt(best);
+            bounds[q] = upper32(u - travelled[label]);
+            bounds[q + 3] = lower32(rest + restTravelled[label]);
+            changed++;
+          }
+          break settle;
+        }
+        this.search(i, a);
+        stats[1]++;
+        label = labels[i] = foundLabel[0];
+        if (label !== a) changed++;
+        u = Math.sqrt(foundDist2[0]);
+        rest = keepSearch(i, others, bounds, travelled, restTravelled) - u;
+      }
+      const r = u + rest;
+      if (r > reach[label]) reach[label] = r;
+      // Sum the cluster here rather than in a pass of its own: the same additions in the same order.
+      const w = weights[i];
+      mass[label] += w;
+      if (d === 3) {
+        sums[3 * label] += w * points[3 * i];
+        sums[3 * label + 1] += w * points[3 * i + 1];
+        sums[3 * label + 2] += w * points[3 * i + 2];
+      } else {
+        for (let t = 0; t < d; t++) sums[label * d + t] += w * points[i * d + t];
+      }
+    }
+    return changed;
+  }
+
+  /**
+   * After an update step: the cumulative shifts grow (which loosens every stored bound), points
+   * moved into empty clusters get bounds that force a look, and the rest drops are worked out.
+   */
+  centresMoved(): void {
+    const { k, shift, travelled, restShift, restTravelled, bounds } = this;
+    for (let j = 0; j < k; j++) travelled[j] += shift[j];
+    for (const i of this.relocated) {
+      bounds[4 * i] = Infinity;
+      bounds.fill(-Infinity, 4 * i + 1, 4 * i + 4);
+    }
+    restShifts(this.centres, k, this.d, shift, this.reach, this.rows, this.movers, restShift, this.eps);
+    for (let j = 0; j < k; j++) restTravelled[j] += restShift[j];
+  }
+}
+
+/** Adds point i to cluster j's weighted sum and mass, as `accumulate` does. */
+function addTo(sums: Float64Array, mass: Float64Array, points: Float64Array, weights: Float64Array, i: number, j: number, d: number): void {
+  const w = weights[i];
+  mass[j] += w;
+  for (let t = 0; t < d; t++) sums[j * d + t] += w * points[i * d + t];
+}
+
+/** An upper bound, nudged so that the float32 store rounds it up. */
+function upper32(v: number): number {
+  return v + Math.abs(v) * NUDGE;
+}
+
+/** A lower bound, nudged so that the float32 store rounds it down (and finite: a float32 infinity would bound nothing). */
+function lower32(v: number): number {
+  const s = v - Math.abs(v) * NUDGE;
+  return s < FLOAT32_MAX ? s : FLOAT32_MAX;
+}
+
+/**
+ * Takes point i's other centres and bounds from the four-nearest search just made (`found*`);
+ * returns its upper + rest bound. With fewer centres than slots, a slot repeats the label with a
+ * bound that never crosses.
+ */
+function keepSearch(i: number, others: Uint16Array, bounds: Float32Array, travelled: Float64Array, restTravelled: Float64Array): number {
+  const a = foundLabel[0];
+  const u = Math.sqrt(foundDist2[0]);
+  bounds[4 * i] = upper32(u - travelled[a]);
+  const b = foundLabel[1];
+  others[2 * i] = b < 0 ? a : b;
+  bounds[4 * i + 1] = b < 0 ? FLOAT32_MAX : lower32(Math.sqrt(foundDist2[1]) + travelled[b]);
+  const c = foundLabel[2];
+  others[2 * i + 1] = c < 0 ? a : c;
+  bounds[4 * i + 2] = c < 0 ? FLOAT32_MAX : lower32(Math.sqrt(foundDist2[2]) + travelled[c]);
+  const rest = Math.sqrt(foundDist2[3]);
+  bounds[4 * i + 3] = lower32(rest + restTravelled[a]);
+  return u + rest;
+}
+
+// Movers a cluster looks through for a near one before it settles for the largest shift left.
+const MOVERS_SCANNED = 48;
+
+/**
+ * How far the rest bound of each cluster's points must drop after the centres moved.
+ * Hamerly drops every point's bound by the largest shift of any centre, yet late in a run most
+ * centres stand still (at K = 1024, 90% of them) while a few far away still move. A centre j can
+ * only come nearer to a point x of cluster a than x's rest bound lr if d(c_a', c_j') − (u_x + s_a)
+ * < lr_x; so when d(c_a', c_j') ≥ reach_a + s_a (reach_a = the cluster's largest u + lr), j's shift
+ * does not count for cluster a. The drop for a is the largest shift of a mover near it.
+ *
+ * The near movers are usually all in a's row (its nearest centres, with their distances before
+ * this update: each has since changed by at most s_a + s_j); only when the row does not reach far
+ * enough are the movers looked through, largest shift first.
+ */
+function restShifts(
+  centres: Float64Array,
+  k: number,
+  d: number,
+  shift: Float64Array,
+  reach: Float64Array,
+  rows: CentreRows,
+  movers: Int32Array,
+  restShift: Float64Array,
+  eps: number,
+): void {
+  const { length, ids, dist, beyond } = rows;
+  let maxShift = 0;
+  for (let j = 0; j < k; j++) if (shift[j] > maxShift) maxShift = shift[j];
+  let count = -1; // movers not sorted yet
+  for (let a = 0; a < k; a++) {
+    const limit = reach[a] + shift[a] + eps;
+    const sa = shift[a];
+    let drop = 0;
+    if (beyond[a] - sa - maxShift >= limit) {
+      for (let t = 0; t < length; t++) {
+        const j = ids[a * length + t];
+        const sj = shift[j];
+        if (sj > drop && dist[a * length + t] - sa - sj < limit) drop = sj;
+      }
+    } else {
+      if (count < 0) count = sortMovers(k, shift, movers);
+      const limit2 = limit * limit;
+      for (let t = 0, scanned = 0; t < count; t++) {
+        const j = movers[t];
+        if (j === a) continue;
+        // Past the scan limit, the largest shift not yet ruled out bounds the drop.
+        if (scanned++ === MOVERS_SCANNED || dist2(centres, a, centres, j, d) < limit2) {
+          drop = shift[j];
+          break;
+        }
+      }
+    }
+    restShift[a] = drop;
+  }
+}
+
+/** The centres that moved, largest shift first, into `movers`; returns how many. */
+function sortMovers(k: number, shift: Float64Array, movers: Int32Array): number {
+  let count = 0;
+  for (let j = 0; j < k; j++) if (shift[j] > 0) movers[count++] = j;
+  movers.subarray(0, count).sort((p, q) => shift[q] - shift[p] || p - q);
+  return count;
 }
 
 /**
@@ -309,5 +609,3 @@ function boundMargin(points: Float64Array, n: number, d: number): number {
   }
   return 1e-10 * (1 + max);
 }
-
-function searchesBefore(s: number): number { return s - (globalThis as any).__s0; }

@@ -1,52 +1,32 @@
-// Exact nearest-centre search, shared by Lloyd's assign step, predict and the final remap.
+// Exact nearest-centre search for the reference Lloyd, predict and the final remap (the fast
+// Lloyd has its own, in lloyd.ts and rows.ts).
 //
 // Brute force at small K, a k-d tree over the centres above; both give the same labels, ties
 // going to the lowest index.
 import { dist2 } from './geometry.js';
-import { CentreTree, found, nearestOne } from './kdtree.js';
+import { CentreTree, foundDist2, foundLabel, nearestOne } from './kdtree.js';
+import { CentreRows, walkNearestOne } from './rows.js';
 
-export { found } from './kdtree.js';
+export { foundDist2, foundLabel } from './kdtree.js';
 
-/** Below this K a plain scan of every centre beats building and walking a tree. */
+/** From this K on, the final remap queries a tree rather than scanning every centre. */
 export const TREE_FROM_K = 12;
 
-/**
- * Brute-force three nearest centres of point `i`, the label at the lowest index on ties; writes
- * `found` as `nearestThree` does.
- */
-export function searchAll(points: Float64Array, i: number, centres: Float64Array, d: number, k: number): void {
-  let label = -1;
-  let best1 = Infinity;
-  let second = -1;
-  let best2 = Infinity;
-  let third = -1;
-  let best3 = Infinity;
+/** Brute-force nearest centre of point `i`: the lowest index at the smallest squared distance. Writes found*[0]. */
+export function searchAll(points: Float64Array, i: number, centres: Float64Array, d: number, k: number): number {
+  let best = Infinity;
+  let label = 0;
   for (let j = 0; j < k; j++) {
     const dj = dist2(points, i, centres, j, d);
-    // Strict comparisons while j rises: the first centre at a distance keeps its place.
-    if (dj < best1 || label < 0) {
-      third = second;
-      best3 = best2;
-      second = label;
-      best2 = best1;
+    // Strict: the first centre at a distance keeps it, as the lowest index.
+    if (dj < best) {
+      best = dj;
       label = j;
-      best1 = dj;
-    } else if (dj < best2 || second < 0) {
-      third = second;
-      best3 = best2;
-      second = j;
-      best2 = dj;
-    } else if (dj < best3 || third < 0) {
-      third = j;
-      best3 = dj;
     }
   }
-  found[0] = label;
-  found[1] = best1;
-  found[2] = second;
-  found[3] = best2;
-  found[4] = third;
-  found[5] = best3;
+  foundLabel[0] = label;
+  foundDist2[0] = best;
+  return label;
 }
 
 /**
@@ -66,20 +46,33 @@ export function assignNearest(
   const distances = new Float64Array(n);
   if (k < TREE_FROM_K) {
     for (let i = 0; i < n; i++) {
-      searchAll(points, i, centres, d, k);
-      labels[i] = found[0];
-      distances[i] = found[1];
+      labels[i] = searchAll(points, i, centres, d, k);
+      distances[i] = foundDist2[0];
     }
     return { labels, dist2: distances };
   }
+  // Walk each point's row of nearest centres from its likely centre (a step or two when the hint
+  // is right), and fall back on the tree when a row runs out.
   const tree = new CentreTree(k, d);
   tree.build(centres, k);
+  const rows = new CentreRows(k, d);
+  rows.update(centres, tree);
+  const eps = 1e-10 * (1 + maxAbs(centres) + maxAbs(points));
   let previous = 0;
   for (let i = 0; i < n; i++) {
     const start = hint ? Math.min(hint[i], k - 1) : previous;
-    nearestOne(points, i, tree, centres, start);
-    labels[i] = previous = found[0];
-    distances[i] = found[1];
+    if (!walkNearestOne(points, i, rows, centres, start, eps)) nearestOne(points, i, tree, centres, foundLabel[0]);
+    labels[i] = previous = foundLabel[0];
+    distances[i] = foundDist2[0];
   }
   return { labels, dist2: distances };
+}
+
+function maxAbs(values: Float64Array): number {
+  let max = 0;
+  for (let t = 0; t < values.length; t++) {
+    const v = Math.abs(values[t]);
+    if (v > max) max = v;
+  }
+  return max;
 }

@@ -1,0 +1,139 @@
+// Exact nearest-centre searches (k-d tree, centre rows, the remap) against a plain scan.
+import { describe, expect, it } from 'vitest';
+import { CentreTree, foundDist2, foundLabel, nearestList, nearestOne } from '../src/core/kdtree.js';
+import { assignNearest } from '../src/core/nearest.js';
+import { CentreRows, walkNearest } from '../src/core/rows.js';
+import { makeRng } from '../src/core/rng.js';
+
+/** The m nearest by a plain scan: by distance, then index (the first is the brute-force label). */
+function bruteList(x: Float64Array, i: number, c: Float64Array, d: number, m: number): { labels: number[]; dist2: number[] } {
+  const k = c.length / d;
+  const all = Array.from({ length: k }, (_, j) => {
+    let s = 0;
+    for (let t = 0; t < d; t++) {
+      const diff = x[i * d + t] - c[j * d + t];
+      s += diff * diff;
+    }
+    return { j, s };
+  });
+  all.sort((a, b) => a.s - b.s || a.j - b.j);
+  const top = all.slice(0, m);
+  return { labels: top.map((e) => e.j), dist2: top.map((e) => e.s) };
+}
+
+/** Points and centres on a coarse integer grid (ties everywhere), or uniform floats. */
+function data(n: number, k: number, d: number, seed: number, grid: boolean): { x: Float64Array; c: Float64Array } {
+  const rng = makeRng(seed);
+  const value = () => (grid ? Math.floor(rng() * 9) * 16 : rng() * 255);
+  const x = Float64Array.from({ length: n * d }, value);
+  const c = Float64Array.from({ length: k * d }, value);
+  return { x, c };
+}
+
+const CASES = [
+  [3, 5, false],
+  [3, 40, true],
+  [3, 300, false],
+  [3, 300, true],
+  [4, 100, false],
+  [4, 100, true],
+  [3, 1500, false],
+] as const;
+
+describe('k-d tree over the centres', () => {
+  it.each(CASES)('finds the 4 nearest exactly, ties included (d=%i, K=%i, grid=%s)', (d, k, grid) => {
+    const { x, c } = data(2000, k, d, k + d, grid);
+    const tree = new CentreTree(k, d);
+    tree.build(c, k);
+    const rng = makeRng('seeds');
+    for (let i = 0; i < 2000; i++) {
+      const expected = bruteList(x, i, c, d, Math.min(4, k));
+      // Seeds: anything, even wrong or repeated; they only speed the search up.
+      const s1 = Math.floor(rng() * k);
+      nearestList(x, i, tree, c, Math.min(4, k), s1, i % 3 === 0 ? s1 : Math.floor(rng() * k), -1);
+      expect(Array.from(foundLabel.subarray(0, expected.labels.length))).toEqual(expected.labels);
+      expect(Array.from(foundDist2.subarray(0, expected.labels.length))).toEqual(expected.dist2);
+      nearestOne(x, i, tree, c, s1);
+      expect(foundLabel[0]).toBe(expected.labels[0]);
+    }
+  });
+
+  it('copes with every centre in one place', () => {
+    const c = new Float64Array(50 * 3).fill(9);
+    const tree = new CentreTree(50, 3);
+    tree.build(c, 50);
+    const x = Float64Array.from([0, 0, 0, 9, 9, 9]);
+    for (let i = 0; i < 2; i++) {
+      nearestList(x, i, tree, c, 4, 37, 12, -1);
+      expect(Array.from(foundLabel.subarray(0, 4))).toEqual([0, 1, 2, 3]);
+    }
+  });
+});
+
+describe('centre rows', () => {
+  it.each(CASES)('walks to the 4 nearest exactly or says it ran out (d=%i, K=%i, grid=%s)', (d, k, grid) => {
+    const { x, c } = data(2000, k, d, 7 * k + d, grid);
+    const tree = k > 25 ? new CentreTree(k, d) : undefined;
+    tree?.build(c, k);
+    const rows = new CentreRows(k, d);
+    rows.update(c, tree);
+    let walked = 0;
+    for (let i = 0; i < 2000; i++) {
+      const expected = bruteList(x, i, c, d, Math.min(4, k));
+      // Start from the true label (as Lloyd does) for most points, from anywhere for some.
+      const start = i % 5 === 0 ? i % k : expected.labels[0];
+      if (walkNearest(x, i, rows, c, start, Math.min(4, k), 1e-9)) {
+        walked++;
+        expect(Array.from(foundLabel.subarray(0, expected.labels.length))).toEqual(expected.labels);
+        expect(Array.from(foundDist2.subarray(0, expected.labels.length))).toEqual(expected.dist2);
+      }
+    }
+    expect(walked).toBeGreaterThan(1000);
+  });
+
+  it('stay exact while the centres drift, found again or not', () => {
+    const d = 3;
+    const k = 400;
+    const { x, c } = data(600, k, d, 99, false);
+    const tree = new CentreTree(k, d);
+    const rows = new CentreRows(k, d);
+    const rng = makeRng('drift');
+    for (let step = 0; step < 12; step++) {
+      // Small moves (rows kept, refreshed) and now and then a big one (rows found again).
+      const size = step % 4 === 3 ? 20 : 0.3;
+      for (let t = 0; t < c.length; t++) c[t] += (rng() - 0.5) * size;
+      tree.build(c, k);
+      rows.update(c, tree);
+      for (let i = 0; i < 600; i++) {
+        const expected = bruteList(x, i, c, d, 4);
+        if (walkNearest(x, i, rows, c, expected.labels[1], 4, 1e-9)) {
+          expect(Array.from(foundLabel.subarray(0, 4))).toEqual(expected.labels);
+        }
+        expect(rows.nearestBound(expected.labels[0])).toBeLessThanOrEqual(
+          Math.sqrt(bruteList(c, expected.labels[0], c, d, 2).dist2[1]) + 1e-9,
+        );
+      }
+    }
+    expect(rows.builds).toBeGreaterThan(1);
+    expect(rows.builds).toBeLessThan(12);
+  });
+});
+
+describe('assignNearest', () => {
+  it.each([
+    [3, 6],
+    [3, 200],
+    [4, 50],
+  ])('labels every point with its nearest centre, with or without a hint (d=%i, K=%i)', (d, k) => {
+    const { x, c } = data(3000, k, d, k, true);
+    const hint = Uint16Array.from({ length: 3000 }, (_, i) => (i * 7) % k);
+    for (const h of [undefined, hint]) {
+      const { labels, dist2 } = assignNearest(x, 3000, d, c, k, h);
+      for (let i = 0; i < 3000; i++) {
+        const expected = bruteList(x, i, c, d, 1);
+        expect(labels[i]).toBe(expected.labels[0]);
+        expect(dist2[i]).toBe(expected.dist2[0]);
+      }
+    }
+  });
+});
