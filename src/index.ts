@@ -13,7 +13,7 @@ export * from './core/index.js';
 export { readImage, DEFAULT_MAX_PIXELS } from './io/read.js';
 export { encodeImage, formatFromPath } from './io/write.js';
 export { encodeIndexedPng } from './io/png.js';
-export { prepareImage, quantizeImage } from './pipeline/quantize.js';
+export { prepareImage, quantizeImage, IMAGE_TOL } from './pipeline/quantize.js';
 export type { PreparedImage, QuantizedImage, FitOptions } from './pipeline/quantize.js';
 export { formatCsv, formatLine, toJsonObject } from './report/rows.js';
 export type { ResultRow, PaletteColour, DecodedImage, OutputFormat } from './types.js';
@@ -29,7 +29,7 @@ export interface CommonOptions {
   nInit?: number;
   /** Most Lloyd iterations (optional, default 300). */
   maxIter?: number;
-  /** scikit-learn's tolerance (optional, default 1e-4). */
+  /** scikit-learn's tolerance (optional, default 1e-5, see IMAGE_TOL). */
   tol?: number;
   /** Fit on this many pixels, then assign all (optional, default: fit on all). */
   sample?: number;

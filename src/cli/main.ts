@@ -8,6 +8,7 @@ import { KMEANS_DEFAULTS, MAX_K } from '../core/kmeans.js';
 import { exists, removeTemporaryFiles, writeFileAtomic } from '../io/files.js';
 import { DEFAULT_MAX_PIXELS, reason } from '../io/read.js';
 import { runJob, type JobResult, type JobSpec } from '../job.js';
+import { IMAGE_TOL } from '../pipeline/quantize.js';
 import { formatCsv, formatLine, toJsonObject } from '../report/rows.js';
 import type { InitMethod, OutputFormat, ResultRow } from '../types.js';
 import { integerIn, numberIn, oneOf, parseBytes, parseColours } from './options.js';
@@ -103,7 +104,7 @@ export function makeProgram(run: (inputs: string[], options: CliOptions) => Prom
     .option('--init <method>', 'first centres: kmeans++ or random', oneOf(['kmeans++', 'random'] as const), KMEANS_DEFAULTS.init)
     .option('--n-init <n>', 'k-means restarts; the lowest error wins', integerIn(1, 100), KMEANS_DEFAULTS.nInit)
     .option('--max-iter <n>', 'most Lloyd iterations', integerIn(1, 100000), KMEANS_DEFAULTS.maxIter)
-    .option('--tol <x>', "stop when centres move less than this, relative to the data's variance (scikit-learn's meaning)", numberIn(0, 1), KMEANS_DEFAULTS.tol)
+    .option('--tol <x>', "stop when centres move less than this, relative to the data's variance (scikit-learn's meaning)", numberIn(0, 1), IMAGE_TOL)
     .option('--sample <n>', 'fit on n pixels drawn with the seed, then assign every pixel (fast on big images)', integerIn(1, 2 ** 31))
     .option('--max-pixels <n>', 'refuse larger images before decoding them', integerIn(1, Number.MAX_SAFE_INTEGER), DEFAULT_MAX_PIXELS)
     .option('-j, --jobs <n>', 'threads for several inputs or K (results and bytes are the same for any n)', integerIn(1, 256), availableParallelism())

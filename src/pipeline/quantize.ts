@@ -9,12 +9,20 @@ import { makeRng } from '../core/rng.js';
 import { drawByWeight } from '../core/sample.js';
 import type { DecodedImage } from '../types.js';
 
+/**
+ * Tolerance for images: scikit-learn's meaning, ten times tighter than its default 1e-4. Measured on
+ * china.jpg, 1e-4 leaves K=32 0.57% above scikit-learn's MSE; 1e-5 is within 0.5% at every K from 2
+ * to 1024 (below it at most), for 1.0–1.3× the fit time. Still exact k-means, only run longer.
+ */
+export const IMAGE_TOL = 1e-5;
+
 export interface FitOptions {
   /** Colours wanted, counting the fully transparent one when the image has transparent pixels. */
   k: number;
   init?: InitMethod;
   nInit?: number;
   maxIter?: number;
+  /** scikit-learn's tolerance (optional, default IMAGE_TOL). */
   tol?: number;
   seed?: number;
   /** Fit on this many pixels drawn with the seed, then assign every pixel (optional, default: fit on all). */
@@ -144,7 +152,7 @@ interface GroupFit {
 /** k-means on one group (on a sample of it when asked), rounded to an 8-bit palette. */
 function fitGroup(group: FitGroup, k: number, options: FitOptions, seed: number, sample: number | undefined): GroupFit {
   const { d } = group;
-  const kmeansOptions = { k, init: options.init, nInit: options.nInit, maxIter: options.maxIter, tol: options.tol, seed };
+  const kmeansOptions = { k, init: options.init, nInit: options.nInit, maxIter: options.maxIter, tol: options.tol ?? IMAGE_TOL, seed };
   if (sample !== undefined && sample < group.pixels) {
     // The classic notebook's method: fit on a seeded sample of pixels, then assign every pixel.
     const draws = drawByWeight(group.weights, sample, makeRng(`${seed}:sample`));
