@@ -13,7 +13,7 @@ export * from './core/index.js';
 export { readImage, DEFAULT_MAX_PIXELS } from './io/read.js';
 export { encodeImage, formatFromPath } from './io/write.js';
 export { encodeIndexedPng } from './io/png.js';
-export { prepareImage, quantizeImage, IMAGE_TOL } from './pipeline/quantize.js';
+export { prepareImage, quantizeImage, IMAGE_TOL, autoRestarts } from './pipeline/quantize.js';
 export type { PreparedImage, QuantizedImage, FitOptions } from './pipeline/quantize.js';
 export { formatCsv, formatLine, toJsonObject } from './report/rows.js';
 export type { ResultRow, PaletteColour, DecodedImage, OutputFormat } from './types.js';
@@ -25,7 +25,7 @@ export interface CommonOptions {
   seed?: number;
   /** First centres (optional, default 'kmeans++'). */
   init?: InitMethod;
-  /** k-means restarts (optional, default 1). */
+  /** k-means restarts (optional, default 3 up to K=32, 1 above: see autoRestarts). */
   nInit?: number;
   /** Most Lloyd iterations (optional, default 300). */
   maxIter?: number;

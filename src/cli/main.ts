@@ -51,7 +51,7 @@ interface CliOptions {
   json?: boolean;
   seed: number;
   init: InitMethod;
-  nInit: number;
+  nInit?: number | 'auto';
   maxIter: number;
   tol: number;
   sample?: number;
@@ -102,7 +102,7 @@ export function makeProgram(run: (inputs: string[], options: CliOptions) => Prom
     .option('--json', 'print one JSON object a result on stdout instead of a line')
     .option('--seed <n>', 'seed of every random choice; the same seed gives the same bytes', integerIn(0, 2 ** 32 - 1), KMEANS_DEFAULTS.seed)
     .option('--init <method>', 'first centres: kmeans++ or random', oneOf(['kmeans++', 'random'] as const), KMEANS_DEFAULTS.init)
-    .option('--n-init <n>', 'k-means restarts; the lowest error wins', integerIn(1, 100), KMEANS_DEFAULTS.nInit)
+    .option('--n-init <n>', 'k-means restarts, the lowest error wins; auto is 3 up to K=32, 1 above', (text: string): number | 'auto' => (text === 'auto' ? 'auto' : integerIn(1, 100)(text)), 'auto' as number | 'auto')
     .option('--max-iter <n>', 'most Lloyd iterations', integerIn(1, 100000), KMEANS_DEFAULTS.maxIter)
     .option('--tol <x>', "stop when centres move less than this, relative to the data's variance (scikit-learn's meaning)", numberIn(0, 1), IMAGE_TOL)
     .option('--sample <n>', 'fit on n pixels drawn with the seed, then assign every pixel (fast on big images)', integerIn(1, 2 ** 31))
@@ -166,7 +166,7 @@ async function execute(inputs: string[], options: CliOptions): Promise<number> {
     force: options.force,
     maxPixels: options.maxPixels,
     init: options.init,
-    nInit: options.nInit,
+    nInit: options.nInit === 'auto' ? undefined : options.nInit,
     maxIter: options.maxIter,
     tol: options.tol,
     seed: options.seed,

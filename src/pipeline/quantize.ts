@@ -16,6 +16,16 @@ import type { DecodedImage } from '../types.js';
  */
 export const IMAGE_TOL = 1e-5;
 
+/**
+ * Restarts when none are asked for: k-means++ can settle in a poor local optimum at small K
+ * (flower.jpg at K=8: MSE 151.8 from one start, 144.8 with the best of 3, scikit-learn 144.8),
+ * and small K is where a fit is cheap. Above K=32 one start was within 0.5% of scikit-learn on
+ * both fixtures.
+ */
+export function autoRestarts(k: number): number {
+  return k <= 32 ? 3 : 1;
+}
+
 export interface FitOptions {
   /** Colours wanted, counting the fully transparent one when the image has transparent pixels. */
   k: number;
@@ -152,7 +162,7 @@ interface GroupFit {
 /** k-means on one group (on a sample of it when asked), rounded to an 8-bit palette. */
 function fitGroup(group: FitGroup, k: number, options: FitOptions, seed: number, sample: number | undefined): GroupFit {
   const { d } = group;
-  const kmeansOptions = { k, init: options.init, nInit: options.nInit, maxIter: options.maxIter, tol: options.tol ?? IMAGE_TOL, seed };
+  const kmeansOptions = { k, init: options.init, nInit: options.nInit ?? autoRestarts(options.k), maxIter: options.maxIter, tol: options.tol ?? IMAGE_TOL, seed };
   if (sample !== undefined && sample < group.pixels) {
     // The classic notebook's method: fit on a seeded sample of pixels, then assign every pixel.
     const draws = drawByWeight(group.weights, sample, makeRng(`${seed}:sample`));
