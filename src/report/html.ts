@@ -3,6 +3,7 @@
 // see bytes and PSNR against K and the pixels as clouds in colour space. Pure string building:
 // no node:*, no sharp; the caller writes the string and the images.
 
+import { formatBytes } from './rows.js';
 import { colourHex, formatSharePct, sortPaletteByShare, totalPixels } from './palette-formats.js';
 import type { PaletteColour, ResultRow } from '../types.js';
 
@@ -103,13 +104,7 @@ export function formatInt(n: number): string {
   return s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** 850 B, 12.3 KiB, 1.25 MiB. */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes)) return '—';
-  if (bytes < 1024) return `${Math.round(bytes)} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
-}
+export { formatBytes } from './rows.js';
 
 function formatPct(pct: number): string {
   return Number.isFinite(pct) ? `${pct.toFixed(1)}%` : '—';

@@ -27,7 +27,8 @@ export const COLUMNS: (keyof ResultRow)[] = [
 
 /** Bytes as people read them: 512 B, 48.2 KiB, 1.30 MiB. */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
+  if (!Number.isFinite(bytes)) return '—';
+  if (bytes < 1024) return `${Math.round(bytes)} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 }
