@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { kmeans, meanVariance } from '../src/core/kmeans.js';
 import { lloydAccelerated, lloydReference, type LloydResult } from '../src/core/lloyd.js';
 import { initKMeansPlusPlus } from '../src/core/init.js';
+import { wasmKernelAvailable } from '../src/core/screen.js';
 import { makeRng } from '../src/core/rng.js';
 
 /** Random points, n·d, uniform in [0, scale), from a fixed seed. */
@@ -139,10 +140,19 @@ function expectSame(a: { centres: Float64Array; labels: Uint16Array; iterations:
   expect(labelMismatches).toBe(0);
 }
 
+/**
+ * The accelerated path with each screening kernel (WebAssembly and TypeScript), which must agree
+ * in everything down to the distances they computed, and the reference.
+ */
 function both(x: Float64Array, d: number, w: Float64Array, init: Float64Array, maxIter = 300, tol = 1e-4): [LloydResult, LloydResult] {
   const n = x.length / d;
   const options = { maxIter, tolAbs: tol * meanVariance(x, n, d, w) };
-  return [lloydAccelerated(x, n, d, w, init, options), lloydReference(x, n, d, w, init, options)];
+  const viaWasm = lloydAccelerated(x, n, d, w, init, { ...options, kernel: 'wasm' });
+  const viaTypeScript = lloydAccelerated(x, n, d, w, init, { ...options, kernel: 'js' });
+  expectSame(viaWasm, viaTypeScript);
+  expect(viaWasm.distanceEvaluations).toBe(viaTypeScript.distanceEvaluations);
+  expect(viaWasm.searches).toBe(viaTypeScript.searches);
+  return [viaWasm, lloydReference(x, n, d, w, init, options)];
 }
 
 describe('Lloyd against a plain Lloyd written in the test', () => {
@@ -179,6 +189,20 @@ describe('Lloyd against a plain Lloyd written in the test', () => {
 });
 
 describe('accelerated Lloyd equals the reference bit for bit', () => {
+  it('runs its WebAssembly kernel here (so the kernels are really compared)', () => {
+    expect(wasmKernelAvailable()).toBe(true);
+  });
+
+  it('with integer data whose sums are too large to be exact (summed in order then)', () => {
+    // total weight × largest coordinate ≥ 2^53: the pass sums every point in order, as the reference.
+    const x = blobs(2000, 3, 8, 21);
+    const w = randomWeights(2000, 22).map((v) => v * 2 ** 44);
+    for (const k of [5, 40]) {
+      const [fast, reference] = both(x, 3, w, pickRows(x, 3, k, k));
+      expectSame(fast, reference);
+    }
+  });
+
   it.each([
     ['random, d=3', randomPoints(3000, 3, 11), 3],
     ['random, d=4', randomPoints(3000, 4, 12), 4],

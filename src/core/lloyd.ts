@@ -6,6 +6,7 @@ import { dist2 } from './geometry.js';
 import { CentreTree, foundDist2, foundLabel, nearestList } from './kdtree.js';
 import { searchAll } from './nearest.js';
 import { CentreRows, ROW_LENGTH, walkNearest } from './rows.js';
+import { allocateScreen, type Kernel } from './screen.js';
 
 export interface LloydResult {
   centres: Float64Array;
@@ -29,6 +30,12 @@ export interface LloydOptions {
   tolAbs: number;
   /** A likely centre for each point (optional), e.g. its nearest from the seeding: speeds up the first assign step. */
   hint?: Uint16Array;
+  /**
+   * The screening loop of the accelerated path (optional, default 'wasm'): the WebAssembly kernel,
+   * or the TypeScript loop it is tested against. Both give the same result bit for bit; 'wasm'
+   * falls back to TypeScript where WebAssembly is unavailable.
+   */
+  kernel?: Kernel;
 }
 
 /**
@@ -245,7 +252,7 @@ export function lloydAccelerated(
 ): LloydResult {
   // At K = 2 a plain scan of both centres is cheaper than any bookkeeping.
   if (initialCentres.length <= 2 * d) return lloydReference(points, n, d, weights, initialCentres, options);
-  const s = new PrunedLloyd(points, n, d, weights, initialCentres);
+  const s = new PrunedLloyd(points, n, d, weights, initialCentres, options.kernel ?? 'wasm');
   s.firstAssign(options.hint);
   s.stats[1] += n;
   let iterations = 0;
@@ -258,7 +265,7 @@ export function lloydAccelerated(
     }
     iterations++;
     s.relocated.length = 0;
-    // The assign pass has summed the clusters already, in the same order as `accumulate`.
+    // The assign pass has brought the clusters' sums up to date (see `exact`).
     const moved = finishUpdate(points, n, d, weights, s.labels, s.centres, s.k, s.shift, s.sums, s.mass, s.relocated);
     assigned = false;
     s.centresMoved();
@@ -316,30 +323,50 @@ class PrunedLloyd {
   readonly rows: CentreRows;
   readonly relocated: number[] = [];
   readonly eps: number;
-  /** Weighted sums and masses of the clusters, added up by each assign pass for the update step. */
+  /** Weighted sums and masses of the clusters, kept up to date by each assign pass for the update step. */
   readonly sums: Float64Array;
   readonly mass: Float64Array;
+  /**
+   * Whether the sums are exact (integer coordinates and weights, every partial sum below 2^53, as
+   * for the colours of an image): then the order of the additions does not matter, and an assign
+   * pass only moves the points that changed cluster instead of summing every point again.
+   */
+  readonly exact: boolean;
+  /** Points whose bounds crossed in this assign pass, in order. */
+  readonly crossers: Int32Array;
+  /** The WebAssembly screen over this state's storage, if it runs here. */
+  readonly compiledScreen: ((n: number, eps: number) => { crossed: number; distances: number }) | undefined;
   /** Distance evaluations and full searches so far (for benchmarks of the pruning). */
   readonly stats = new Float64Array(2);
 
+  /** The points (a working copy where the kernel reads them). */
+  readonly points: Float64Array;
+
   constructor(
-    readonly points: Float64Array,
+    points: Float64Array,
     readonly n: number,
     readonly d: number,
     readonly weights: Float64Array,
     initialCentres: Float64Array,
+    kernel: Kernel,
   ) {
     const k = (this.k = initialCentres.length / d);
-    this.centres = Float64Array.from(initialCentres);
-    this.labels = new Uint16Array(n);
-    this.others = new Uint16Array(2 * n);
-    this.bounds = new Float32Array(4 * n);
+    const storage = allocateScreen(n, k, d, kernel);
+    this.points = storage.points;
+    this.points.set(points.subarray(0, n * d));
+    this.centres = storage.centres;
+    this.centres.set(initialCentres);
+    this.labels = storage.labels;
+    this.others = storage.others;
+    this.bounds = storage.bounds;
+    this.crossers = storage.crossers;
+    this.travelled = storage.travelled;
+    this.restTravelled = storage.restTravelled;
+    this.half = storage.half;
+    this.reach = storage.reach;
+    this.compiledScreen = storage.screen;
     this.shift = new Float64Array(k);
-    this.travelled = new Float64Array(k);
     this.restShift = new Float64Array(k);
-    this.restTravelled = new Float64Array(k);
-    this.half = new Float64Array(k);
-    this.reach = new Float64Array(k);
     this.movers = new Int32Array(k);
     // Rows hold every other centre up to K = ROW_LENGTH + 1: no walk runs off its row, no tree.
     this.tree = k > ROW_LENGTH + 1 ? new CentreTree(k, d) : undefined;
@@ -347,6 +374,7 @@ class PrunedLloyd {
     this.eps = boundMargin(points, n, d);
     this.sums = new Float64Array(k * d);
     this.mass = new Float64Array(k);
+    this.exact = exactSums(points, n, d, weights);
   }
 
   /** Rebuilds the tree and rows for the current centres, and half the distance to each one's nearest. */
@@ -388,94 +416,131 @@ class PrunedLloyd {
   }
 
   /**
-   * An assign step through the bounds; returns how many labels changed. The same pass measures
-   * the clusters' reach for the next update.
+   * An assign step through the bounds; returns how many labels changed. A first pass screens every
+   * point against its bounds (and measures the clusters' reach for the next update); only the
+   * points whose bounds crossed are then looked at, in order.
    */
   assign(): number {
-    const { points, n, d, centres, labels, others, bounds, half, eps, travelled, restTravelled, reach, stats, weights, sums, mass } =
-      this;
     this.index();
-    reach.fill(0);
-    sums.fill(0);
-    mass.fill(0);
+    this.reach.fill(0);
+    let count: number;
+    if (this.compiledScreen) {
+      const { crossed, distances } = this.compiledScreen(this.n, this.eps);
+      count = crossed;
+      this.stats[0] += distances;
+    } else {
+      count = this.screen();
+    }
+    const { crossers } = this;
     let changed = 0;
-    for (let i = 0; i < n; i++) {
-      const a = labels[i];
-      const b = others[2 * i];
-      const c = others[2 * i + 1];
-      const q = 4 * i;
-      const ta = travelled[a];
-      let u = bounds[q] + ta;
-      let rest = bounds[q + 3] - restTravelled[a];
-      const lb = bounds[q + 1] - travelled[b];
-      const lc = bounds[q + 2] - travelled[c];
-      let label = a;
-      settle: {
-        // a keeps the point if its upper bound is below half the distance from c_a to the nearest
-        // other centre, or below every lower bound. Strictly below, with a margin for rounding: a
-        // tie must be looked at, so that it goes to the lowest index as in the brute-force scan.
-        const bound = Math.max(half[a], Math.min(rest, lb, lc)) - eps;
-        if (u < bound) break settle;
-        const ua2 = dist2(points, i, centres, a, d);
-        stats[0]++;
-        u = Math.sqrt(ua2);
-        bounds[q] = upper32(u - ta);
-        if (u < bound) break settle;
-        if (u + eps < rest) {
-          // Every untracked centre is farther than c_a, so the nearest is a, b or c: measure
-          // those whose bounds crossed and take the nearest exactly (lowest index on ties).
-          let best = ua2;
-          if (!(u + eps < lb)) {
-            const db = dist2(points, i, centres, b, d);
-            stats[0]++;
-            bounds[q + 1] = lower32(Math.sqrt(db) + travelled[b]);
-            if (db < best || (db === best && b < label)) {
-              best = db;
-              label = b;
-            }
-          }
-          if (!(u + eps < lc)) {
-            const dc = dist2(points, i, centres, c, d);
-            stats[0]++;
-            bounds[q + 2] = lower32(Math.sqrt(dc) + travelled[c]);
-            if (dc < best || (dc === best && c < label)) {
-              best = dc;
-              label = c;
-            }
-          }
-          if (label !== a) {
-            // a swaps places with the winner; the rest bound still covers the same centres.
-            labels[i] = label;
-            others[label === b ? 2 * i : 2 * i + 1] = a;
-            bounds[label === b ? q + 1 : q + 2] = lower32(u + travelled[a]);
-            u = Math.sqrt(best);
-            bounds[q] = upper32(u - travelled[label]);
-            bounds[q + 3] = lower32(rest + restTravelled[label]);
-            changed++;
-          }
-          break settle;
-        }
-        this.search(i, a);
-        stats[1]++;
-        label = labels[i] = foundLabel[0];
-        if (label !== a) changed++;
-        u = Math.sqrt(foundDist2[0]);
-        rest = keepSearch(i, others, bounds, travelled, restTravelled) - u;
-      }
-      const r = u + rest;
-      if (r > reach[label]) reach[label] = r;
-      // Sum the cluster here rather than in a pass of its own: the same additions in the same order.
-      const w = weights[i];
-      mass[label] += w;
-      if (d === 3) {
-        sums[3 * label] += w * points[3 * i];
-        sums[3 * label + 1] += w * points[3 * i + 1];
-        sums[3 * label + 2] += w * points[3 * i + 2];
-      } else {
-        for (let t = 0; t < d; t++) sums[label * d + t] += w * points[i * d + t];
-      }
+    for (let t = 0; t < count; t++) changed += this.settle(crossers[t]);
+    if (!this.exact) {
+      // Inexact sums depend on the order of the additions: sum every point, as `accumulate` does.
+      this.sums.fill(0);
+      this.mass.fill(0);
+      accumulate(this.points, this.n, this.d, this.weights, this.labels, this.sums, this.mass);
     }
     return changed;
+  }
+
+  /**
+   * Keeps every point whose label a is settled by its bounds: its upper bound below half the
+   * distance from c_a to the nearest other centre, or below every lower bound. Strictly below,
+   * with a margin for rounding: a tie must be looked at, so that it goes to the lowest index as in
+   * the brute-force scan. A point that fails gets its upper bound tightened to the exact distance
+   * and is tested again. Lists the points that still fail in `crossers`; returns how many.
+   * (wasm/screen.wat is this loop compiled by hand; the two are tested against each other.)
+   */
+  screen(): number {
+    const { points, n, d, centres, labels, others, bounds, half, eps, travelled, restTravelled, reach, crossers, stats } = this;
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      const a = labels[i];
+      const q = 4 * i;
+      let u = bounds[q] + travelled[a];
+      const rest = bounds[q + 3] - restTravelled[a];
+      const lb = bounds[q + 1] - travelled[others[2 * i]];
+      const lc = bounds[q + 2] - travelled[others[2 * i + 1]];
+      const bound = Math.max(half[a], Math.min(rest, lb, lc)) - eps;
+      if (!(u < bound)) {
+        u = Math.sqrt(dist2(points, i, centres, a, d));
+        stats[0]++;
+        bounds[q] = upper32(u - travelled[a]);
+        if (!(u < bound)) {
+          crossers[count++] = i;
+          continue;
+        }
+      }
+      const r = u + rest;
+      if (r > reach[a]) reach[a] = r;
+    }
+    return count;
+  }
+
+  /**
+   * Settles point i, whose bounds crossed even with its upper bound tight (the screen has measured
+   * d(x, c_a) already; it is measured again here, not counted): returns 1 if its label changed.
+   */
+  private settle(i: number): number {
+    const { points, d, centres, labels, others, bounds, eps, travelled, restTravelled, reach, stats } = this;
+    const a = labels[i];
+    const b = others[2 * i];
+    const c = others[2 * i + 1];
+    const q = 4 * i;
+    let rest = bounds[q + 3] - restTravelled[a];
+    const lb = bounds[q + 1] - travelled[b];
+    const lc = bounds[q + 2] - travelled[c];
+    const ua2 = dist2(points, i, centres, a, d);
+    let u = Math.sqrt(ua2);
+    let label = a;
+    settle: {
+      if (u + eps < rest) {
+        // Every untracked centre is farther than c_a, so the nearest is a, b or c: measure
+        // those whose bounds crossed and take the nearest exactly (lowest index on ties).
+        let best = ua2;
+        if (!(u + eps < lb)) {
+          const db = dist2(points, i, centres, b, d);
+          stats[0]++;
+          bounds[q + 1] = lower32(Math.sqrt(db) + travelled[b]);
+          if (db < best || (db === best && b < label)) {
+            best = db;
+            label = b;
+          }
+        }
+        if (!(u + eps < lc)) {
+          const dc = dist2(points, i, centres, c, d);
+          stats[0]++;
+          bounds[q + 2] = lower32(Math.sqrt(dc) + travelled[c]);
+          if (dc < best || (dc === best && c < label)) {
+            best = dc;
+            label = c;
+          }
+        }
+        if (label !== a) {
+          // a swaps places with the winner; the rest bound still covers the same centres.
+          labels[i] = label;
+          others[label === b ? 2 * i : 2 * i + 1] = a;
+          bounds[label === b ? q + 1 : q + 2] = lower32(u + travelled[a]);
+          u = Math.sqrt(best);
+          bounds[q] = upper32(u - travelled[label]);
+          bounds[q + 3] = lower32(rest + restTravelled[label]);
+        }
+        break settle;
+      }
+      this.search(i, a);
+      stats[1]++;
+      label = labels[i] = foundLabel[0];
+      u = Math.sqrt(foundDist2[0]);
+      rest = keepSearch(i, others, bounds, travelled, restTravelled) - u;
+    }
+    const r = u + rest;
+    if (r > reach[label]) reach[label] = r;
+    if (label === a) return 0;
+    if (this.exact) {
+      moveMass(this.sums, this.mass, points, this.weights, i, a, -1, d);
+      moveMass(this.sums, this.mass, points, this.weights, i, label, 1, d);
+    }
+    return 1;
   }
 
   /**
@@ -492,6 +557,35 @@ class PrunedLloyd {
     restShifts(this.centres, k, this.d, shift, this.reach, this.rows, this.movers, restShift, this.eps);
     for (let j = 0; j < k; j++) restTravelled[j] += restShift[j];
   }
+}
+
+/** Adds point i to (sign 1) or takes it from (sign −1) cluster j's weighted sum and mass. */
+function moveMass(sums: Float64Array, mass: Float64Array, points: Float64Array, weights: Float64Array, i: number, j: number, sign: number, d: number): void {
+  const w = sign * weights[i];
+  mass[j] += w;
+  for (let t = 0; t < d; t++) sums[j * d + t] += w * points[i * d + t];
+}
+
+/**
+ * Whether sums of weight × coordinate are exact in float64 in any order: integer coordinates and
+ * weights, and total weight × largest |coordinate| below 2^53 (every partial sum is then an
+ * integer below 2^53).
+ */
+function exactSums(points: Float64Array, n: number, d: number, weights: Float64Array): boolean {
+  let total = 0;
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weights[i];
+    if (!Number.isInteger(w)) return false;
+    total += w;
+    for (let t = i * d; t < i * d + d; t++) {
+      const v = points[t];
+      if (!Number.isInteger(v)) return false;
+      const m = Math.abs(v);
+      if (m > max) max = m;
+    }
+  }
+  return total * max < 2 ** 53;
 }
 
 /** Adds point i to cluster j's weighted sum and mass, as `accumulate` does. */
