@@ -18,6 +18,12 @@ function code(source: string): string {
 }
 
 describe('src/core imports', () => {
+  it('builds its WebAssembly kernels from text in the repository (no binary is checked in)', () => {
+    const wasm = readdirSync(join(CORE, 'wasm'));
+    expect(wasm).toContain('screen.wat');
+    expect(wasm.filter((f) => f.endsWith('.wasm'))).toEqual([]);
+  });
+
   it('has the modules it should', () => {
     expect(files).toEqual(expect.arrayContaining(['kmeans.ts', 'lloyd.ts', 'init.ts', 'nearest.ts', 'histogram.ts', 'index.ts']));
   });
@@ -29,7 +35,8 @@ describe('src/core imports', () => {
     specifiers.push(...[...source.matchAll(/require\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]));
     for (const specifier of specifiers) {
       if (file === 'rng.ts' && specifier === 'seedrandom') continue;
-      expect(specifier, `${file} imports ${specifier}`).toMatch(/^\.\/[a-z0-9-]+\.js$/);
+      // Core modules, or the WebAssembly kernels built from src/core/wasm/*.wat.
+      expect(specifier, `${file} imports ${specifier}`).toMatch(/^\.\/([a-z0-9-]+|wasm\/[a-z0-9-]+\.generated)\.js$/);
     }
     expect(source).not.toMatch(/from\s+'(node:|fs|path|sharp|commander|os|child_process|worker_threads)/);
   });
