@@ -6,7 +6,8 @@ import { dist2 } from './geometry.js';
 import { CentreTree, foundDist2, foundLabel, nearestList } from './kdtree.js';
 import { searchAll } from './nearest.js';
 import { CentreRows, ROW_LENGTH, walkNearest } from './rows.js';
-import { allocateScreen, type Kernel } from './screen.js';
+import { allocateScreen } from './screen.js';
+import type { Kernel } from './wasm.js';
 
 export interface LloydResult {
   centres: Float64Array;

@@ -1,9 +1,7 @@
-// Storage of the pruned Lloyd's per-point state, in a WebAssembly memory when the screening
-// kernel (wasm/screen.wat) can run, so that the kernel reads it in place; in plain typed arrays
-// otherwise. The TypeScript screen in lloyd.ts is the reference and runs on either storage.
+// Storage of the pruned Lloyd's per-point state, in the memory of the screening kernel
+// (wasm/screen.wat) when it runs here. The TypeScript screen in lloyd.ts is the reference.
+import { Arena, kernelAvailable, type Kernel } from './wasm.js';
 import { WASM_BASE64 } from './wasm/screen.generated.js';
-
-export type Kernel = 'wasm' | 'js';
 
 export interface ScreenStorage {
   /** Working copy of the points, n·d. */
@@ -27,89 +25,39 @@ export interface ScreenStorage {
   screen: ((n: number, eps: number) => { crossed: number; distances: number }) | undefined;
 }
 
-// wasm32 addresses 4 GiB; keep well inside it.
-const MAX_WASM_BYTES = 2 ** 31;
-
-let compiled: WebAssembly.Module | null | undefined;
-
-/** The compiled kernel, or null where WebAssembly is missing or refuses it. */
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      const text = atob(WASM_BASE64);
-      const bytes = new Uint8Array(text.length);
-      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-      compiled = new WebAssembly.Module(bytes);
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
-
-/** Whether the WebAssembly kernel is available here. */
+/** Whether the screening kernel runs here. */
 export function wasmKernelAvailable(): boolean {
-  return kernelModule() !== null;
+  return kernelAvailable(WASM_BASE64);
 }
 
-/** Storage for n points and k centres in d dimensions; in WebAssembly memory for kernel 'wasm' when it can. */
+/** Storage for n points and k centres in d dimensions; in the kernel's memory for kernel 'wasm' when it can. */
 export function allocateScreen(n: number, k: number, d: number, kernel: Kernel): ScreenStorage {
-  // Largest alignment first: a counter, float64 arrays, then float32 and int32, then uint16.
-  const bytes = 8 + 8 * d * (n + k) + 32 * k + 26 * n;
-  const module = kernel === 'wasm' && bytes <= MAX_WASM_BYTES ? kernelModule() : null;
-  if (!module) {
-    return {
-      points: new Float64Array(n * d),
-      centres: new Float64Array(k * d),
-      labels: new Uint16Array(n),
-      others: new Uint16Array(2 * n),
-      bounds: new Float32Array(4 * n),
-      crossers: new Int32Array(n),
-      travelled: new Float64Array(k),
-      restTravelled: new Float64Array(k),
-      half: new Float64Array(k),
-      reach: new Float64Array(k),
-      screen: undefined,
+  const bytes = Arena.size(4, 8 * d * n, 8 * d * k, 8 * k, 8 * k, 8 * k, 8 * k, 16 * n, 4 * n, 4 * n, 2 * n);
+  const arena = new Arena(bytes, WASM_BASE64, kernel);
+  const counter = arena.i32(1);
+  const storage: ScreenStorage = {
+    points: arena.f64(n * d),
+    centres: arena.f64(k * d),
+    travelled: arena.f64(k),
+    restTravelled: arena.f64(k),
+    half: arena.f64(k),
+    reach: arena.f64(k),
+    bounds: arena.f32(4 * n),
+    crossers: arena.i32(n),
+    others: arena.u16(2 * n),
+    labels: arena.u16(n),
+    screen: undefined,
+  };
+  const run = arena.exports?.screen;
+  if (run) {
+    const s = storage;
+    storage.screen = (count, eps) => {
+      counter[0] = 0;
+      const crossed = run(count, d, eps, s.labels.byteOffset, s.others.byteOffset, s.bounds.byteOffset,
+        s.points.byteOffset, s.centres.byteOffset, s.travelled.byteOffset, s.restTravelled.byteOffset,
+        s.half.byteOffset, s.reach.byteOffset, s.crossers.byteOffset, counter.byteOffset);
+      return { crossed, distances: counter[0] };
     };
   }
-  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
-  const { buffer } = memory;
-  let at = 0;
-  const take = (size: number): number => {
-    const offset = at;
-    at += size;
-    return offset;
-  };
-  const counterAt = take(8);
-  const pointsAt = take(8 * d * n);
-  const centresAt = take(8 * d * k);
-  const travelledAt = take(8 * k);
-  const restTravelledAt = take(8 * k);
-  const halfAt = take(8 * k);
-  const reachAt = take(8 * k);
-  const boundsAt = take(16 * n);
-  const crossersAt = take(4 * n);
-  const othersAt = take(4 * n);
-  const labelsAt = take(2 * n);
-  const instance = new WebAssembly.Instance(module, { env: { memory } });
-  const run = instance.exports.screen as (...args: number[]) => number;
-  const counter = new Int32Array(buffer, counterAt, 1);
-  return {
-    points: new Float64Array(buffer, pointsAt, n * d),
-    centres: new Float64Array(buffer, centresAt, k * d),
-    labels: new Uint16Array(buffer, labelsAt, n),
-    others: new Uint16Array(buffer, othersAt, 2 * n),
-    bounds: new Float32Array(buffer, boundsAt, 4 * n),
-    crossers: new Int32Array(buffer, crossersAt, n),
-    travelled: new Float64Array(buffer, travelledAt, k),
-    restTravelled: new Float64Array(buffer, restTravelledAt, k),
-    half: new Float64Array(buffer, halfAt, k),
-    reach: new Float64Array(buffer, reachAt, k),
-    screen: (count, eps) => {
-      counter[0] = 0;
-      const crossed = run(count, d, eps, labelsAt, othersAt, boundsAt, pointsAt, centresAt, travelledAt,
-        restTravelledAt, halfAt, reachAt, crossersAt, counterAt);
-      return { crossed, distances: counter[0] };
-    },
-  };
+  return storage;
 }

@@ -1,0 +1,89 @@
+// WebAssembly kernels of the core (src/core/wasm/*.wat, compiled at build time into base64
+// modules) and the memory they work in. A kernel's arrays live in its instance's memory so it
+// reads them in place; where WebAssembly is unavailable, the same arrays are made in an ordinary
+// buffer and the TypeScript loops (the reference the kernels are tested against) run instead.
+
+/** Which loops run the hot passes: the WebAssembly kernels, or the TypeScript reference. */
+export type Kernel = 'wasm' | 'js';
+
+// wasm32 addresses 4 GiB; keep well inside it.
+const MAX_WASM_BYTES = 2 ** 31;
+
+const compiled = new Map<string, WebAssembly.Module | null>();
+
+/** The module in `base64`, compiled once; null where WebAssembly is missing or refuses it. */
+function compile(base64: string): WebAssembly.Module | null {
+  let module = compiled.get(base64);
+  if (module === undefined) {
+    try {
+      const text = atob(base64);
+      const bytes = new Uint8Array(text.length);
+      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+      module = new WebAssembly.Module(bytes);
+    } catch {
+      module = null;
+    }
+    compiled.set(base64, module);
+  }
+  return module;
+}
+
+/** Whether the kernel in `base64` runs here. */
+export function kernelAvailable(base64: string): boolean {
+  return compile(base64) !== null;
+}
+
+/**
+ * Typed arrays carved one after another out of one buffer, each at a multiple of 8 bytes: a
+ * kernel instance's memory (then `exports` holds its functions and `offset` gives an array's
+ * address in it), or a plain buffer.
+ */
+export class Arena {
+  readonly buffer: ArrayBuffer;
+  readonly exports: Record<string, (...args: number[]) => number> | undefined;
+  private at = 0;
+
+  /** An arena of `bytes` for the kernel in `base64` (or plain, for 'js' or when it cannot run). */
+  constructor(bytes: number, base64: string, kernel: Kernel) {
+    const module = kernel === 'wasm' && bytes <= MAX_WASM_BYTES ? compile(base64) : null;
+    if (module) {
+      const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+      const instance = new WebAssembly.Instance(module, { env: { memory } });
+      this.buffer = memory.buffer;
+      this.exports = instance.exports as Record<string, (...args: number[]) => number>;
+    } else {
+      this.buffer = new ArrayBuffer(bytes);
+      this.exports = undefined;
+    }
+  }
+
+  /** Bytes an arena needs for arrays of these byte lengths. */
+  static size(...lengths: number[]): number {
+    let total = 0;
+    for (const length of lengths) total += Math.ceil(length / 8) * 8;
+    return total;
+  }
+
+  private take(bytes: number): number {
+    const offset = this.at;
+    this.at += Math.ceil(bytes / 8) * 8;
+    if (this.at > this.buffer.byteLength) throw new RangeError('Arena overflow');
+    return offset;
+  }
+
+  f64(count: number): Float64Array {
+    return new Float64Array(this.buffer, this.take(8 * count), count);
+  }
+
+  f32(count: number): Float32Array {
+    return new Float32Array(this.buffer, this.take(4 * count), count);
+  }
+
+  i32(count: number): Int32Array {
+    return new Int32Array(this.buffer, this.take(4 * count), count);
+  }
+
+  u16(count: number): Uint16Array {
+    return new Uint16Array(this.buffer, this.take(2 * count), count);
+  }
+}
