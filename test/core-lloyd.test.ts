@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { kmeans, meanVariance } from '../src/core/kmeans.js';
 import { lloydAccelerated, lloydReference, type LloydResult } from '../src/core/lloyd.js';
 import { initKMeansPlusPlus } from '../src/core/init.js';
-import { wasmKernelAvailable } from '../src/core/screen.js';
+import { wasmKernelAvailable } from '../src/core/lloyd-memory.js';
 import { makeRng } from '../src/core/rng.js';
 
 /** Random points, n·d, uniform in [0, scale), from a fixed seed. */

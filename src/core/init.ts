@@ -3,6 +3,8 @@
 // Both stop early when every point already sits on a centre: K larger than the number of distinct
 // points gives that many centres, not duplicates.
 import { dist2 } from './geometry.js';
+import { Arena, type Kernel } from './wasm.js';
+import { WASM_BASE64 } from './wasm/seeding.generated.js';
 import type { Rng } from './rng.js';
 
 /** Picks an index with probability proportional to `mass[i]`; `total` is their sum (0 if none has mass). */
@@ -41,6 +43,7 @@ export function initKMeansPlusPlus(
   rng: Rng,
   trials = 2 + Math.floor(Math.log(k)),
   labels?: Uint16Array,
+  kernel: Kernel = 'wasm',
 ): Float64Array {
   // At large K, sorted member lists pay for their sorting many times over, and so does working on
   // a copy in Z-order: a cluster's members then sit close together in memory, and the scans read
@@ -59,7 +62,7 @@ export function initKMeansPlusPlus(
       w[t] = weights[i];
     }
   }
-  const seeding = new Seeding(x, n, d, w, k, sorted);
+  const seeding = new Seeding(x, n, d, w, k, sorted, kernel);
   seeding.start(pickWeighted(w, n, sum(w, n), rng));
   const candidates = new Int32Array(trials);
   while (seeding.chosen < k) {
@@ -78,8 +81,8 @@ export function initKMeansPlusPlus(
     seeding.add(bestCandidate);
   }
   if (labels) seeding.writeLabels(labels, order);
-  const { centres, chosen } = seeding;
-  return chosen === k ? centres : centres.slice(0, chosen * d);
+  // A copy: the seeding's arrays share one buffer, which should not outlive it.
+  return seeding.centres.slice(0, seeding.chosen * d);
 }
 
 /** From this K on, member lists are kept sorted (see initKMeansPlusPlus). */
@@ -98,8 +101,8 @@ export class Seeding {
    * at the top of the pool; the space members leave behind is reclaimed by compacting the pool
    * when it fills (one pool, not K small arrays for the collector to chase).
    */
-  private ids: Int32Array;
-  private keys: Float64Array;
+  private readonly ids: Int32Array;
+  private readonly keys: Float64Array;
   private top = 0;
   private readonly heads: Int32Array;
   private readonly ends: Int32Array;
@@ -116,26 +119,43 @@ export class Seeding {
   private readonly movedIds: Int32Array;
   private readonly movedKeys: Float64Array;
 
+  private readonly x: Float64Array;
+  private readonly w: Float64Array;
+  /** The WebAssembly gain over this state's arrays (wasm/seeding.wat), if it runs here. */
+  private readonly compiledGain: ((...args: number[]) => number) | undefined;
+
   constructor(
-    private readonly x: Float64Array,
+    points: Float64Array,
     private readonly n: number,
     private readonly d: number,
-    private readonly w: Float64Array,
+    weights: Float64Array,
     k: number,
     private readonly sorted: boolean,
+    kernel: Kernel = 'wasm',
   ) {
-    this.centres = new Float64Array(k * d);
-    this.maxKey = new Float64Array(k);
-    this.heads = new Int32Array(k);
-    this.ends = new Int32Array(k);
+    // Twice the points in the pool: at most n are live, so a compaction frees at least n.
+    const pool = 2 * n + 16;
+    const arena = new Arena(
+      Arena.size(8 * n * d, 8 * n, 4 * pool, 8 * pool, 8 * k * d, 8 * k, 8 * k, 4 * k, 4 * k),
+      WASM_BASE64,
+      kernel,
+    );
+    this.x = arena.f64(n * d);
+    this.x.set(points.subarray(0, n * d));
+    this.w = arena.f64(n);
+    this.w.set(weights.subarray(0, n));
+    this.ids = arena.i32(pool);
+    this.keys = arena.f64(pool);
+    this.centres = arena.f64(k * d);
+    this.centreDist2 = arena.f64(k);
+    this.maxKey = arena.f64(k);
+    this.heads = arena.i32(k);
+    this.ends = arena.i32(k);
+    this.compiledGain = arena.exports?.gain;
     this.pot = new Float64Array(k);
     this.live = new Int32Array(k);
-    this.centreDist2 = new Float64Array(k);
     this.movedIds = new Int32Array(n);
     this.movedKeys = new Float64Array(n);
-    // Twice the points: at most n are live, so a compaction frees at least n.
-    this.ids = new Int32Array(2 * n + 16);
-    this.keys = new Float64Array(2 * n + 16);
   }
 
   /** Makes point y the first centre, with every point its member. */
@@ -206,6 +226,20 @@ export class Seeding {
 
   /** How much the potential would drop with a centre at point y. */
   gainOf(y: number): number {
+    const run = this.compiledGain;
+    if (!run) return this.gainOfReference(y);
+    const { x, w, ids, keys, heads, ends, centres, centreDist2, maxKey } = this;
+    return run(this.chosen, y, this.d, this.sorted ? 1 : 0, x.byteOffset, w.byteOffset, ids.byteOffset,
+      keys.byteOffset, heads.byteOffset, ends.byteOffset, centres.byteOffset, centreDist2.byteOffset, maxKey.byteOffset);
+  }
+
+  /**
+   * gainOf in TypeScript: the reference the kernel is tested against, and the fallback.
+   *
+   * A candidate y can only take a member x of cluster j when d²(x, c_j) > d²(c_j, y) / 4; in a
+   * sorted list the scan stops at the first member in a lower bucket than that limit's.
+   */
+  gainOfReference(y: number): number {
     const { x, d, w, ids, keys, heads, ends, centreDist2, maxKey, sorted } = this;
     this.measureCentres(y);
     let gain = 0;

@@ -6,7 +6,7 @@ import { dist2 } from './geometry.js';
 import { CentreTree, foundDist2, foundLabel, nearestList } from './kdtree.js';
 import { searchAll } from './nearest.js';
 import { CentreRows, ROW_LENGTH, walkNearest } from './rows.js';
-import { allocateScreen } from './screen.js';
+import { allocateLloyd, type LloydMemory } from './lloyd-memory.js';
 import type { Kernel } from './wasm.js';
 
 export interface LloydResult {
@@ -335,46 +335,51 @@ class PrunedLloyd {
   readonly exact: boolean;
   /** Points whose bounds crossed in this assign pass, in order. */
   readonly crossers: Int32Array;
-  /** The WebAssembly screen over this state's storage, if it runs here. */
-  readonly compiledScreen: ((n: number, eps: number) => { crossed: number; distances: number }) | undefined;
+  /** The WebAssembly screen and settle over this state's memory, where they run. */
+  readonly compiledScreen: LloydMemory['screen'];
+  readonly compiledSettle: LloydMemory['settle'];
   /** Distance evaluations and full searches so far (for benchmarks of the pruning). */
   readonly stats = new Float64Array(2);
 
-  /** The points (a working copy where the kernel reads them). */
+  /** Working copies of the points and weights (where the kernels read them). */
   readonly points: Float64Array;
+  readonly weights: Float64Array;
 
   constructor(
     points: Float64Array,
     readonly n: number,
     readonly d: number,
-    readonly weights: Float64Array,
+    weights: Float64Array,
     initialCentres: Float64Array,
     kernel: Kernel,
   ) {
     const k = (this.k = initialCentres.length / d);
-    const storage = allocateScreen(n, k, d, kernel);
-    this.points = storage.points;
+    const memory = allocateLloyd(n, k, d, kernel);
+    this.points = memory.points;
     this.points.set(points.subarray(0, n * d));
-    this.centres = storage.centres;
+    this.weights = memory.weights;
+    this.weights.set(weights.subarray(0, n));
+    this.centres = memory.centres;
     this.centres.set(initialCentres);
-    this.labels = storage.labels;
-    this.others = storage.others;
-    this.bounds = storage.bounds;
-    this.crossers = storage.crossers;
-    this.travelled = storage.travelled;
-    this.restTravelled = storage.restTravelled;
-    this.half = storage.half;
-    this.reach = storage.reach;
-    this.compiledScreen = storage.screen;
+    this.sums = memory.sums;
+    this.mass = memory.mass;
+    this.labels = memory.labels;
+    this.others = memory.others;
+    this.bounds = memory.bounds;
+    this.crossers = memory.crossers;
+    this.travelled = memory.travelled;
+    this.restTravelled = memory.restTravelled;
+    this.half = memory.half;
+    this.reach = memory.reach;
+    this.compiledScreen = memory.screen;
+    this.compiledSettle = memory.settle;
     this.shift = new Float64Array(k);
     this.restShift = new Float64Array(k);
     this.movers = new Int32Array(k);
     // Rows hold every other centre up to K = ROW_LENGTH + 1: no walk runs off its row, no tree.
     this.tree = k > ROW_LENGTH + 1 ? new CentreTree(k, d) : undefined;
-    this.rows = new CentreRows(k, d);
+    this.rows = new CentreRows(k, d, { ids: memory.rowIds, suffixMin: memory.rowSuffixMin, beyond: memory.rowBeyond });
     this.eps = boundMargin(points, n, d);
-    this.sums = new Float64Array(k * d);
-    this.mass = new Float64Array(k);
     this.exact = exactSums(points, n, d, weights);
   }
 
@@ -434,6 +439,14 @@ class PrunedLloyd {
     }
     const { crossers } = this;
     let changed = 0;
+    if (this.compiledSettle) {
+      // The kernel settles all but the points whose walk ran off its row; it lists those first.
+      const settled = this.compiledSettle(count, this.eps, this.exact);
+      changed = settled.changed;
+      this.stats[0] += settled.distances;
+      this.stats[1] += settled.searches;
+      count = settled.left;
+    }
     for (let t = 0; t < count; t++) changed += this.settle(crossers[t]);
     if (!this.exact) {
       // Inexact sums depend on the order of the additions: sum every point, as `accumulate` does.

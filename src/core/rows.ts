@@ -21,6 +21,11 @@ export const ROW_LENGTH = 24;
 // first centre outside a row: beyond that the bound for the outside loosens enough to matter.
 const REBUILD_FRACTION = 0.1;
 
+/** Entries in each of K centres' rows. */
+export function rowLength(k: number): number {
+  return Math.min(ROW_LENGTH, Math.max(k - 1, 0));
+}
+
 export class CentreRows {
   readonly k: number;
   readonly d: number;
@@ -45,14 +50,15 @@ export class CentreRows {
   /** Times the rows were found (for benchmarks). */
   builds = 0;
 
-  constructor(k: number, d: number) {
+  /** `storage` (optional) holds the arrays a walk reads, e.g. in a kernel's memory (sizes as rowLength says). */
+  constructor(k: number, d: number, storage?: { ids: Int32Array; suffixMin: Float64Array; beyond: Float64Array }) {
     this.k = k;
     this.d = d;
-    this.length = Math.min(ROW_LENGTH, Math.max(k - 1, 0));
-    this.ids = new Int32Array(k * this.length);
+    this.length = rowLength(k);
+    this.ids = storage?.ids ?? new Int32Array(k * this.length);
     this.dist = new Float64Array(k * this.length);
-    this.suffixMin = new Float64Array(k * this.length);
-    this.beyond = new Float64Array(k);
+    this.suffixMin = storage?.suffixMin ?? new Float64Array(k * this.length);
+    this.beyond = storage?.beyond ?? new Float64Array(k);
     this.beyondAtBuild = new Float64Array(k);
     this.beyondId = new Int32Array(k).fill(-1);
     this.seeds = new Int32Array(this.length + 2);

@@ -1,0 +1,97 @@
+// The pruned Lloyd's state, laid out in the memory of its WebAssembly kernels (wasm/assign.wat)
+// when they run here, so that they read it in place; in a plain buffer otherwise. The
+// TypeScript methods in lloyd.ts are the reference the kernels are tested against.
+import { rowLength } from './rows.js';
+import { Arena, kernelAvailable, type Kernel } from './wasm.js';
+import { WASM_BASE64 } from './wasm/assign.generated.js';
+
+export interface LloydMemory {
+  /** Working copies of the points (n·d) and their weights. */
+  points: Float64Array;
+  weights: Float64Array;
+  /** Centres, k·d, and the clusters' weighted sums (k·d) and masses. */
+  centres: Float64Array;
+  sums: Float64Array;
+  mass: Float64Array;
+  labels: Uint16Array;
+  /** The second and third nearest centres of point i, at 2i and 2i + 1. */
+  others: Uint16Array;
+  /** Stored bounds of point i at 4i: upper (label), lower (second), lower (third), lower (rest). */
+  bounds: Float32Array;
+  crossers: Int32Array;
+  travelled: Float64Array;
+  restTravelled: Float64Array;
+  half: Float64Array;
+  reach: Float64Array;
+  /** Storage of the rows of nearest centres (see CentreRows). */
+  rowIds: Int32Array;
+  rowSuffixMin: Float64Array;
+  rowBeyond: Float64Array;
+  /** The compiled screen (see PrunedLloyd.screen): how many crossed, and the distances it computed. */
+  screen: ((n: number, eps: number) => { crossed: number; distances: number }) | undefined;
+  /**
+   * The compiled settle for d = 3 (see PrunedLloyd.settle) over the first `count` crossers:
+   * labels changed, distances, searches, and how many points it left (now the first crossers)
+   * for the TypeScript settle, whose walk ran off its row.
+   */
+  settle:
+    | ((count: number, eps: number, exact: boolean) => { changed: number; distances: number; searches: number; left: number })
+    | undefined;
+}
+
+/** Whether the kernels run here. */
+export function wasmKernelAvailable(): boolean {
+  return kernelAvailable(WASM_BASE64);
+}
+
+/** Memory for n points and k centres in d dimensions; the kernels' for kernel 'wasm' when they run. */
+export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): LloydMemory {
+  const row = rowLength(k);
+  const bytes = Arena.size(16, 8 * d * n, 8 * n, 8 * d * k, 8 * d * k, 8 * k, 8 * k, 8 * k, 8 * k, 8 * k,
+    8 * k * row, 8 * k, 16 * n, 4 * n, 4 * k * row, 4 * n, 2 * n);
+  const arena = new Arena(bytes, WASM_BASE64, kernel);
+  const counter = arena.i32(4);
+  const m: LloydMemory = {
+    points: arena.f64(n * d),
+    weights: arena.f64(n),
+    centres: arena.f64(k * d),
+    sums: arena.f64(k * d),
+    mass: arena.f64(k),
+    travelled: arena.f64(k),
+    restTravelled: arena.f64(k),
+    half: arena.f64(k),
+    reach: arena.f64(k),
+    rowSuffixMin: arena.f64(k * row),
+    rowBeyond: arena.f64(k),
+    bounds: arena.f32(4 * n),
+    crossers: arena.i32(n),
+    rowIds: arena.i32(k * row),
+    others: arena.u16(2 * n),
+    labels: arena.u16(n),
+    screen: undefined,
+    settle: undefined,
+  };
+  const screen = arena.exports?.screen;
+  const settle = arena.exports?.settle;
+  if (screen && settle) {
+    m.screen = (count, eps) => {
+      counter[0] = 0;
+      const crossed = screen(count, d, eps, m.labels.byteOffset, m.others.byteOffset, m.bounds.byteOffset,
+        m.points.byteOffset, m.centres.byteOffset, m.travelled.byteOffset, m.restTravelled.byteOffset,
+        m.half.byteOffset, m.reach.byteOffset, m.crossers.byteOffset, counter.byteOffset);
+      return { crossed, distances: counter[0] };
+    };
+    if (d === 3) {
+      m.settle = (count, eps, exact) => {
+        counter.fill(0);
+        const changed = settle(count, eps, exact ? 1 : 0, m.labels.byteOffset, m.others.byteOffset,
+          m.bounds.byteOffset, m.points.byteOffset, m.centres.byteOffset, m.travelled.byteOffset,
+          m.restTravelled.byteOffset, m.reach.byteOffset, m.crossers.byteOffset, m.weights.byteOffset,
+          m.sums.byteOffset, m.mass.byteOffset, m.rowIds.byteOffset, m.rowSuffixMin.byteOffset,
+          m.rowBeyond.byteOffset, row, counter.byteOffset);
+        return { changed, distances: counter[0], searches: counter[1], left: counter[2] };
+      };
+    }
+  }
+  return m;
+}

@@ -1,0 +1,380 @@
+;; The assign pass of the pruned Lloyd (lloyd.ts, PrunedLloyd): `screen` and `settle`, the same
+;; arithmetic in the same order as the TypeScript methods of those names, which stay as the
+;; reference (tests run both and compare everything, down to the distances computed).
+;; Compiled into assign.generated.ts by scripts/build-wasm.mjs (npm run build).
+;;
+;; Point i has its label a = labels[i]; bounds at 16·i (float32: upper, lower b, lower c, rest);
+;; others at 4·i (uint16: b, c); coordinates at 8·d·i (float64). Array arguments are byte
+;; offsets into the imported memory.
+;;
+;; screen: with u = upper + travelled[a], rest = rest − restTravelled[a], lb = lower b −
+;; travelled[b], ..., a point is kept when u < max(half[a], min(rest, lb, lc)) − eps. If not, its
+;; upper bound is tightened to the exact distance to c_a (stored as upper32 does: nudged up,
+;; rounded to float32) and the test is made again. A kept point raises reach[a] to u + rest; the
+;; others are appended to crossers. Returns how many crossed; the distances computed are added to
+;; the int32 at `counter`.
+(module
+  (import "env" "memory" (memory 1))
+  (func (export "screen")
+    (param $n i32) (param $d i32) (param $eps f64)
+    (param $labels i32) (param $others i32) (param $bounds i32) (param $points i32)
+    (param $centres i32) (param $travelled i32) (param $restTravelled i32) (param $half i32)
+    (param $reach i32) (param $crossers i32) (param $counter i32)
+    (result i32)
+    (local $i i32) (local $count i32) (local $tightened i32) (local $a8 i32) (local $q i32)
+    (local $o i32) (local $ra i32) (local $keep i32) (local $p i32) (local $c i32) (local $end i32)
+    (local $u f64) (local $rest f64) (local $lb f64) (local $lc f64) (local $h f64) (local $r f64)
+    (local $s f64) (local $diff f64) (local $v f64)
+    (block $done
+      (br_if $done (i32.eqz (local.get $n)))
+      (loop $next
+        (local.set $a8 (i32.shl
+          (i32.load16_u (i32.add (local.get $labels) (i32.shl (local.get $i) (i32.const 1))))
+          (i32.const 3)))
+        (local.set $q (i32.add (local.get $bounds) (i32.shl (local.get $i) (i32.const 4))))
+        (local.set $o (i32.add (local.get $others) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $u (f64.add
+          (f64.promote_f32 (f32.load (local.get $q)))
+          (f64.load (i32.add (local.get $travelled) (local.get $a8)))))
+        (local.set $rest (f64.sub
+          (f64.promote_f32 (f32.load offset=12 (local.get $q)))
+          (f64.load (i32.add (local.get $restTravelled) (local.get $a8)))))
+        (local.set $lb (f64.sub
+          (f64.promote_f32 (f32.load offset=4 (local.get $q)))
+          (f64.load (i32.add (local.get $travelled)
+            (i32.shl (i32.load16_u (local.get $o)) (i32.const 3))))))
+        (local.set $lc (f64.sub
+          (f64.promote_f32 (f32.load offset=8 (local.get $q)))
+          (f64.load (i32.add (local.get $travelled)
+            (i32.shl (i32.load16_u offset=2 (local.get $o)) (i32.const 3))))))
+        (local.set $h (f64.load (i32.add (local.get $half) (local.get $a8))))
+        ;; keep = u < half − eps, or u below every lower bound − eps: the same test as
+        ;; u < max(half, min(rest, lb, lc)) − eps (x ↦ x − eps rounds monotonically), without
+        ;; f64.min and f64.max, which V8 compiles to branches that real data mispredicts.
+        (local.set $keep (i32.or
+          (f64.lt (local.get $u) (f64.sub (local.get $h) (local.get $eps)))
+          (i32.and
+            (i32.and
+              (f64.lt (local.get $u) (f64.sub (local.get $rest) (local.get $eps)))
+              (f64.lt (local.get $u) (f64.sub (local.get $lb) (local.get $eps))))
+            (f64.lt (local.get $u) (f64.sub (local.get $lc) (local.get $eps))))))
+        (if (i32.eqz (local.get $keep))
+          (then
+            ;; u = |x_i − c_a|, summed over the coordinates in order as dist2 does.
+            (local.set $p (i32.add (local.get $points)
+              (i32.shl (i32.mul (local.get $i) (local.get $d)) (i32.const 3))))
+            (local.set $c (i32.add (local.get $centres)
+              (i32.mul (local.get $a8) (local.get $d))))
+            (local.set $end (i32.add (local.get $p) (i32.shl (local.get $d) (i32.const 3))))
+            (local.set $s (f64.const 0))
+            (loop $coordinate
+              (local.set $diff (f64.sub (f64.load (local.get $p)) (f64.load (local.get $c))))
+              (local.set $s (f64.add (local.get $s) (f64.mul (local.get $diff) (local.get $diff))))
+              (local.set $c (i32.add (local.get $c) (i32.const 8)))
+              (br_if $coordinate (i32.lt_u
+                (local.tee $p (i32.add (local.get $p) (i32.const 8)))
+                (local.get $end))))
+            (local.set $u (f64.sqrt (local.get $s)))
+            (local.set $tightened (i32.add (local.get $tightened) (i32.const 1)))
+            ;; bounds[q] = upper32(u − travelled[a])
+            (local.set $v (f64.sub (local.get $u)
+              (f64.load (i32.add (local.get $travelled) (local.get $a8)))))
+            (f32.store (local.get $q) (f32.demote_f64
+              (f64.add (local.get $v) (f64.mul (f64.abs (local.get $v)) (f64.const 0x1p-22)))))
+            (local.set $keep (i32.or
+              (f64.lt (local.get $u) (f64.sub (local.get $h) (local.get $eps)))
+              (i32.and
+                (i32.and
+                  (f64.lt (local.get $u) (f64.sub (local.get $rest) (local.get $eps)))
+                  (f64.lt (local.get $u) (f64.sub (local.get $lb) (local.get $eps))))
+                (f64.lt (local.get $u) (f64.sub (local.get $lc) (local.get $eps))))))))
+        ;; Every point is written to crossers; the count only grows for those that crossed.
+        (i32.store
+          (i32.add (local.get $crossers) (i32.shl (local.get $count) (i32.const 2)))
+          (local.get $i))
+        (local.set $count (i32.sub (i32.add (local.get $count) (i32.const 1)) (local.get $keep)))
+        ;; reach[a] = max(reach[a], u + rest) for a kept point (reach is never below 0).
+        (local.set $r (select
+          (f64.add (local.get $u) (local.get $rest)) (f64.const 0) (local.get $keep)))
+        (local.set $ra (i32.add (local.get $reach) (local.get $a8)))
+        (if (f64.gt (local.get $r) (f64.load (local.get $ra)))
+          (then (f64.store (local.get $ra) (local.get $r))))
+        (br_if $next (i32.lt_u
+          (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+          (local.get $n)))))
+    (i32.store (local.get $counter)
+      (i32.add (i32.load (local.get $counter)) (local.get $tightened)))
+    (local.get $count))
+
+  ;; Squared distance between 3-D rows at byte offsets p and c: (x² + y²) + z², as dist2.
+  (func $dist3 (param $p i32) (param $c i32) (result f64)
+    (local $x f64) (local $y f64) (local $z f64)
+    (local.set $x (f64.sub (f64.load (local.get $p)) (f64.load (local.get $c))))
+    (local.set $y (f64.sub (f64.load offset=8 (local.get $p)) (f64.load offset=8 (local.get $c))))
+    (local.set $z (f64.sub (f64.load offset=16 (local.get $p)) (f64.load offset=16 (local.get $c))))
+    (f64.add
+      (f64.add (f64.mul (local.get $x) (local.get $x)) (f64.mul (local.get $y) (local.get $y)))
+      (f64.mul (local.get $z) (local.get $z))))
+
+  ;; upper32 and lower32 of lloyd.ts: a bound nudged outwards, as a float32.
+  (func $upper32 (param $v f64) (result f32)
+    (f32.demote_f64
+      (f64.add (local.get $v) (f64.mul (f64.abs (local.get $v)) (f64.const 0x1p-22)))))
+  (func $lower32 (param $v f64) (result f32)
+    (local $s f64)
+    (local.set $s (f64.sub (local.get $v) (f64.mul (f64.abs (local.get $v)) (f64.const 0x1p-22))))
+    (f32.demote_f64 (select
+      (local.get $s)
+      (f64.const 3.4028234663852886e38)
+      (f64.lt (local.get $s) (f64.const 3.4028234663852886e38)))))
+
+  ;; Adds point p (3-D row at byte offset p) with weight w to cluster j's sums and mass.
+  (func $moveMass (param $sums i32) (param $mass i32) (param $p i32) (param $j i32) (param $w f64)
+    (local $m i32) (local $s i32)
+    (local.set $m (i32.add (local.get $mass) (i32.shl (local.get $j) (i32.const 3))))
+    (f64.store (local.get $m) (f64.add (f64.load (local.get $m)) (local.get $w)))
+    (local.set $s (i32.add (local.get $sums) (i32.mul (local.get $j) (i32.const 24))))
+    (f64.store (local.get $s) (f64.add (f64.load (local.get $s))
+      (f64.mul (local.get $w) (f64.load (local.get $p)))))
+    (f64.store offset=8 (local.get $s) (f64.add (f64.load offset=8 (local.get $s))
+      (f64.mul (local.get $w) (f64.load offset=8 (local.get $p)))))
+    (f64.store offset=16 (local.get $s) (f64.add (f64.load offset=16 (local.get $s))
+      (f64.mul (local.get $w) (f64.load offset=16 (local.get $p))))))
+
+  ;; settle, for d = 3: settles each of the `count` crossers in order (PrunedLloyd.settle; the
+  ;; search walks the label's row of nearest centres as walkNearest4 does, and keeps what it
+  ;; found as keepSearch does). A point whose walk runs off its row is left as it was and listed
+  ;; again at the front of crossers, for the TypeScript settle and its k-d tree. Returns how many
+  ;; labels changed; adds the distances, searches and left points to the int32s at counter,
+  ;; counter + 4 and counter + 8.
+  (func (export "settle")
+    (param $count i32) (param $eps f64) (param $exact i32)
+    (param $labels i32) (param $others i32) (param $bounds i32) (param $points i32)
+    (param $centres i32) (param $travelled i32) (param $restTravelled i32) (param $reach i32)
+    (param $crossers i32) (param $weights i32) (param $sums i32) (param $mass i32)
+    (param $rowIds i32) (param $rowSuffixMin i32) (param $rowBeyond i32) (param $rowLength i32)
+    (param $counter i32)
+    (result i32)
+    (local $t i32) (local $i i32) (local $p i32) (local $q i32) (local $o i32)
+    (local $a i32) (local $b i32) (local $c i32) (local $label i32) (local $changed i32)
+    (local $distances i32) (local $searches i32) (local $left i32)
+    (local $rest f64) (local $lb f64) (local $lc f64) (local $ua2 f64) (local $u f64)
+    (local $best f64) (local $db f64) (local $dc f64) (local $r f64) (local $ra i32)
+    ;; the walk
+    (local $l1 i32) (local $l2 i32) (local $l3 i32) (local $l4 i32)
+    (local $d1 f64) (local $d2 f64) (local $d3 f64) (local $d4 f64)
+    (local $wu f64) (local $beyond f64) (local $base i32) (local $tt i32) (local $done i32)
+    (local $g f64) (local $sm f64) (local $j i32) (local $dj f64) (local $r4 f64)
+    (block $finished
+      (br_if $finished (i32.eqz (local.get $count)))
+      (loop $crosser
+        (block $next
+          (local.set $i (i32.load (i32.add (local.get $crossers) (i32.shl (local.get $t) (i32.const 2)))))
+          (local.set $p (i32.add (local.get $points) (i32.mul (local.get $i) (i32.const 24))))
+          (local.set $q (i32.add (local.get $bounds) (i32.shl (local.get $i) (i32.const 4))))
+          (local.set $o (i32.add (local.get $others) (i32.shl (local.get $i) (i32.const 2))))
+          (local.set $a (i32.load16_u (i32.add (local.get $labels) (i32.shl (local.get $i) (i32.const 1)))))
+          (local.set $b (i32.load16_u (local.get $o)))
+          (local.set $c (i32.load16_u offset=2 (local.get $o)))
+          (local.set $rest (f64.sub
+            (f64.promote_f32 (f32.load offset=12 (local.get $q)))
+            (f64.load (i32.add (local.get $restTravelled) (i32.shl (local.get $a) (i32.const 3))))))
+          (local.set $lb (f64.sub
+            (f64.promote_f32 (f32.load offset=4 (local.get $q)))
+            (f64.load (i32.add (local.get $travelled) (i32.shl (local.get $b) (i32.const 3))))))
+          (local.set $lc (f64.sub
+            (f64.promote_f32 (f32.load offset=8 (local.get $q)))
+            (f64.load (i32.add (local.get $travelled) (i32.shl (local.get $c) (i32.const 3))))))
+          (local.set $ua2 (call $dist3 (local.get $p)
+            (i32.add (local.get $centres) (i32.mul (local.get $a) (i32.const 24)))))
+          (local.set $u (f64.sqrt (local.get $ua2)))
+          (local.set $label (local.get $a))
+          (if (f64.lt (f64.add (local.get $u) (local.get $eps)) (local.get $rest))
+            (then
+              ;; The nearest is a, b or c: measure those whose bounds crossed.
+              (local.set $best (local.get $ua2))
+              (if (i32.eqz (f64.lt (f64.add (local.get $u) (local.get $eps)) (local.get $lb)))
+                (then
+                  (local.set $db (call $dist3 (local.get $p)
+                    (i32.add (local.get $centres) (i32.mul (local.get $b) (i32.const 24)))))
+                  (local.set $distances (i32.add (local.get $distances) (i32.const 1)))
+                  (f32.store offset=4 (local.get $q) (call $lower32 (f64.add
+                    (f64.sqrt (local.get $db))
+                    (f64.load (i32.add (local.get $travelled) (i32.shl (local.get $b) (i32.const 3)))))))
+                  (if (i32.or
+                        (f64.lt (local.get $db) (local.get $best))
+                        (i32.and (f64.eq (local.get $db) (local.get $best))
+                                 (i32.lt_s (local.get $b) (local.get $label))))
+                    (then
+                      (local.set $best (local.get $db))
+                      (local.set $label (local.get $b))))))
+              (if (i32.eqz (f64.lt (f64.add (local.get $u) (local.get $eps)) (local.get $lc)))
+                (then
+                  (local.set $dc (call $dist3 (local.get $p)
+                    (i32.add (local.get $centres) (i32.mul (local.get $c) (i32.const 24)))))
+                  (local.set $distances (i32.add (local.get $distances) (i32.const 1)))
+                  (f32.store offset=8 (local.get $q) (call $lower32 (f64.add
+                    (f64.sqrt (local.get $dc))
+                    (f64.load (i32.add (local.get $travelled) (i32.shl (local.get $c) (i32.const 3)))))))
+                  (if (i32.or
+                        (f64.lt (local.get $dc) (local.get $best))
+                        (i32.and (f64.eq (local.get $dc) (local.get $best))
+                                 (i32.lt_s (local.get $c) (local.get $label))))
+                    (then
+                      (local.set $best (local.get $dc))
+                      (local.set $label (local.get $c))))))
+              (if (i32.ne (local.get $label) (local.get $a))
+                (then
+                  ;; a swaps places with the winner; the rest bound still covers the same centres.
+                  (i32.store16 (i32.add (local.get $labels) (i32.shl (local.get $i) (i32.const 1)))
+                    (local.get $label))
+                  (if (i32.eq (local.get $label) (local.get $b))
+                    (then
+                      (i32.store16 (local.get $o) (local.get $a))
+                      (f32.store offset=4 (local.get $q) (call $lower32 (f64.add (local.get $u)
+                        (f64.load (i32.add (local.get $travelled) (i32.shl (local.get $a) (i32.const 3))))))))
+                    (else
+                      (i32.store16 offset=2 (local.get $o) (local.get $a))
+                      (f32.store offset=8 (local.get $q) (call $lower32 (f64.add (local.get $u)
+                        (f64.load (i32.add (local.get $travelled) (i32.shl (local.get $a) (i32.const 3)))))))))
+                  (local.set $u (f64.sqrt (local.get $best)))
+                  (f32.store (local.get $q) (call $upper32 (f64.sub (local.get $u)
+                    (f64.load (i32.add (local.get $travelled) (i32.shl (local.get $label) (i32.const 3)))))))
+                  (f32.store offset=12 (local.get $q) (call $lower32 (f64.add (local.get $rest)
+                    (f64.load (i32.add (local.get $restTravelled) (i32.shl (local.get $label) (i32.const 3))))))))))
+            (else
+              ;; The four nearest, walking a's row (walkNearest4).
+              (local.set $l1 (local.get $a))
+              (local.set $d1 (local.get $ua2))
+              (local.set $l2 (i32.const -1))
+              (local.set $l3 (i32.const -1))
+              (local.set $l4 (i32.const -1))
+              (local.set $d2 (f64.const inf))
+              (local.set $d3 (f64.const inf))
+              (local.set $d4 (f64.const inf))
+              (local.set $wu (f64.add (local.get $u) (local.get $eps)))
+              (local.set $beyond (f64.load (i32.add (local.get $rowBeyond) (i32.shl (local.get $a) (i32.const 3)))))
+              (local.set $base (i32.mul (local.get $a) (local.get $rowLength)))
+              (local.set $done (f64.eq (local.get $beyond) (f64.const inf)))
+              (local.set $tt (i32.const 0))
+              (block $walked
+                (br_if $walked (i32.eqz (local.get $rowLength)))
+                (loop $step
+                  ;; Stop strictly beyond the 4th best: a centre at exactly that distance may still tie.
+                  (local.set $sm (f64.load (i32.add (local.get $rowSuffixMin)
+                    (i32.shl (i32.add (local.get $base) (local.get $tt)) (i32.const 3)))))
+                  (local.set $g (f64.sub
+                    (select (local.get $sm) (local.get $beyond) (f64.lt (local.get $sm) (local.get $beyond)))
+                    (local.get $wu)))
+                  (if (i32.and
+                        (f64.gt (local.get $g) (f64.const 0))
+                        (f64.gt (f64.mul (local.get $g) (local.get $g)) (local.get $d4)))
+                    (then
+                      (local.set $done (i32.const 1))
+                      (br $walked)))
+                  (local.set $j (i32.load (i32.add (local.get $rowIds)
+                    (i32.shl (i32.add (local.get $base) (local.get $tt)) (i32.const 2)))))
+                  (local.set $dj (call $dist3 (local.get $p)
+                    (i32.add (local.get $centres) (i32.mul (local.get $j) (i32.const 24)))))
+                  (if (i32.eqz (i32.or
+                        (f64.gt (local.get $dj) (local.get $d4))
+                        (i32.and (f64.eq (local.get $dj) (local.get $d4))
+                                 (i32.gt_s (local.get $j) (local.get $l4)))))
+                    (then
+                      (if (i32.or
+                            (f64.lt (local.get $dj) (local.get $d3))
+                            (i32.and (f64.eq (local.get $dj) (local.get $d3))
+                                     (i32.lt_s (local.get $j) (local.get $l3))))
+                        (then
+                          (local.set $l4 (local.get $l3))
+                          (local.set $d4 (local.get $d3))
+                          (if (i32.or
+                                (f64.lt (local.get $dj) (local.get $d2))
+                                (i32.and (f64.eq (local.get $dj) (local.get $d2))
+                                         (i32.lt_s (local.get $j) (local.get $l2))))
+                            (then
+                              (local.set $l3 (local.get $l2))
+                              (local.set $d3 (local.get $d2))
+                              (if (i32.or
+                                    (f64.lt (local.get $dj) (local.get $d1))
+                                    (i32.and (f64.eq (local.get $dj) (local.get $d1))
+                                             (i32.lt_s (local.get $j) (local.get $l1))))
+                                (then
+                                  (local.set $l2 (local.get $l1))
+                                  (local.set $d2 (local.get $d1))
+                                  (local.set $l1 (local.get $j))
+                                  (local.set $d1 (local.get $dj)))
+                                (else
+                                  (local.set $l2 (local.get $j))
+                                  (local.set $d2 (local.get $dj)))))
+                            (else
+                              (local.set $l3 (local.get $j))
+                              (local.set $d3 (local.get $dj)))))
+                        (else
+                          (local.set $l4 (local.get $j))
+                          (local.set $d4 (local.get $dj))))))
+                  (br_if $step (i32.lt_u
+                    (local.tee $tt (i32.add (local.get $tt) (i32.const 1)))
+                    (local.get $rowLength)))))
+              (if (i32.eqz (local.get $done))
+                (then
+                  (local.set $g (f64.sub (local.get $beyond) (local.get $wu)))
+                  (local.set $done (i32.and
+                    (f64.gt (local.get $g) (f64.const 0))
+                    (f64.gt (f64.mul (local.get $g) (local.get $g)) (local.get $d4))))))
+              (if (i32.eqz (local.get $done))
+                (then
+                  ;; The row ran out: leave the point for the TypeScript settle and its tree.
+                  (i32.store (i32.add (local.get $crossers) (i32.shl (local.get $left) (i32.const 2)))
+                    (local.get $i))
+                  (local.set $left (i32.add (local.get $left) (i32.const 1)))
+                  (br $next)))
+              (local.set $searches (i32.add (local.get $searches) (i32.const 1)))
+              (local.set $label (local.get $l1))
+              (i32.store16 (i32.add (local.get $labels) (i32.shl (local.get $i) (i32.const 1)))
+                (local.get $l1))
+              (local.set $u (f64.sqrt (local.get $d1)))
+              ;; keepSearch: the label, the next two and the rest bound from what the walk found.
+              (f32.store (local.get $q) (call $upper32 (f64.sub (local.get $u)
+                (f64.load (i32.add (local.get $travelled) (i32.shl (local.get $l1) (i32.const 3)))))))
+              (if (i32.lt_s (local.get $l2) (i32.const 0))
+                (then
+                  (i32.store16 (local.get $o) (local.get $l1))
+                  (f32.store offset=4 (local.get $q) (f32.const 3.4028234663852886e38)))
+                (else
+                  (i32.store16 (local.get $o) (local.get $l2))
+                  (f32.store offset=4 (local.get $q) (call $lower32 (f64.add (f64.sqrt (local.get $d2))
+                    (f64.load (i32.add (local.get $travelled) (i32.shl (local.get $l2) (i32.const 3)))))))))
+              (if (i32.lt_s (local.get $l3) (i32.const 0))
+                (then
+                  (i32.store16 offset=2 (local.get $o) (local.get $l1))
+                  (f32.store offset=8 (local.get $q) (f32.const 3.4028234663852886e38)))
+                (else
+                  (i32.store16 offset=2 (local.get $o) (local.get $l3))
+                  (f32.store offset=8 (local.get $q) (call $lower32 (f64.add (f64.sqrt (local.get $d3))
+                    (f64.load (i32.add (local.get $travelled) (i32.shl (local.get $l3) (i32.const 3)))))))))
+              (local.set $r4 (f64.sqrt (local.get $d4)))
+              (f32.store offset=12 (local.get $q) (call $lower32 (f64.add (local.get $r4)
+                (f64.load (i32.add (local.get $restTravelled) (i32.shl (local.get $l1) (i32.const 3)))))))
+              (local.set $rest (f64.sub (f64.add (local.get $u) (local.get $r4)) (local.get $u)))))
+          (local.set $r (f64.add (local.get $u) (local.get $rest)))
+          (local.set $ra (i32.add (local.get $reach) (i32.shl (local.get $label) (i32.const 3))))
+          (if (f64.gt (local.get $r) (f64.load (local.get $ra)))
+            (then (f64.store (local.get $ra) (local.get $r))))
+          (if (i32.ne (local.get $label) (local.get $a))
+            (then
+              (local.set $changed (i32.add (local.get $changed) (i32.const 1)))
+              (if (local.get $exact)
+                (then
+                  (local.set $db (f64.load (i32.add (local.get $weights) (i32.shl (local.get $i) (i32.const 3)))))
+                  (call $moveMass (local.get $sums) (local.get $mass) (local.get $p) (local.get $a)
+                    (f64.neg (local.get $db)))
+                  (call $moveMass (local.get $sums) (local.get $mass) (local.get $p) (local.get $label)
+                    (local.get $db)))))))
+        (br_if $crosser (i32.lt_u
+          (local.tee $t (i32.add (local.get $t) (i32.const 1)))
+          (local.get $count)))))
+    (i32.store (local.get $counter) (i32.add (i32.load (local.get $counter)) (local.get $distances)))
+    (i32.store offset=4 (local.get $counter) (i32.add (i32.load offset=4 (local.get $counter)) (local.get $searches)))
+    (i32.store offset=8 (local.get $counter) (local.get $left))
+    (local.get $changed)))
