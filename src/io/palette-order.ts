@@ -1,0 +1,120 @@
+// Palette orders for the PNG encoder. An order is a permutation: order[old index] = new index.
+//
+// With PNG filter None the order barely matters to deflate (relabelling symbols keeps every repeat),
+// but the Sub/Up/Paeth filters predict a byte from its neighbours' bytes, so they pay only when the
+// indices of colours that sit next to each other in the image are numerically close. Each order
+// here is deterministic: ties break by the lower original index.
+
+export interface PaletteOrder {
+  name: string;
+  /** order[old index] = new index. */
+  order: Uint8Array;
+}
+
+function rank(chain: number[]): Uint8Array {
+  const order = new Uint8Array(chain.length);
+  chain.forEach((old, position) => {
+    order[old] = position;
+  });
+  return order;
+}
+
+function luminance(palette: Uint8Array, i: number): number {
+  return 0.299 * palette[i * 4] + 0.587 * palette[i * 4 + 1] + 0.114 * palette[i * 4 + 2];
+}
+
+/** Colours from darkest to lightest (alpha-weighted luminance would not change a fully opaque image). */
+export function luminanceOrder(palette: Uint8Array): Uint8Array {
+  const n = palette.length / 4;
+  const keys = Array.from({ length: n }, (_, i) => i);
+  keys.sort((a, b) => luminance(palette, a) - luminance(palette, b) || palette[a * 4 + 3] - palette[b * 4 + 3] || a - b);
+  return rank(keys);
+}
+
+/** A nearest-neighbour chain through RGBA space from the darkest colour: similar colours get close indices. */
+export function colourChainOrder(palette: Uint8Array): Uint8Array {
+  const n = palette.length / 4;
+  const used = new Uint8Array(n);
+  let current = 0;
+  for (let i = 1; i < n; i++) {
+    const li = luminance(palette, i);
+    const lc = luminance(palette, current);
+    if (li < lc) current = i;
+  }
+  const chain = [current];
+  used[current] = 1;
+  while (chain.length < n) {
+    let best = -1;
+    let bestDistance = Infinity;
+    for (let j = 0; j < n; j++) {
+      if (used[j]) continue;
+      let d = 0;
+      for (let c = 0; c < 4; c++) d += (palette[current * 4 + c] - palette[j * 4 + c]) ** 2;
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = j;
+      }
+    }
+    chain.push(best);
+    used[best] = 1;
+    current = best;
+  }
+  return rank(chain);
+}
+
+/**
+ * A greedy chain through the image's adjacency: from the most frequent colour, each next colour is
+ * the unused one that most often touches the last (left/right and up/down neighbours), so the
+ * indices that meet in the image are one apart and a filter's differences are small and repeat.
+ */
+export function adjacencyChainOrder(palette: Uint8Array, indices: Uint8Array, width: number): Uint8Array {
+  const n = palette.length / 4;
+  const counts = new Float64Array(n * n);
+  const frequency = new Float64Array(n);
+  for (let p = 0; p < indices.length; p++) {
+    const a = indices[p];
+    frequency[a]++;
+    if (p % width !== 0) {
+      const b = indices[p - 1];
+      if (a !== b) counts[a * n + b]++;
+    }
+    if (p >= width) {
+      const b = indices[p - width];
+      if (a !== b) counts[a * n + b]++;
+    }
+  }
+  let current = 0;
+  for (let i = 1; i < n; i++) if (frequency[i] > frequency[current]) current = i;
+  const used = new Uint8Array(n);
+  const chain = [current];
+  used[current] = 1;
+  while (chain.length < n) {
+    let best = -1;
+    let bestCount = -1;
+    for (let j = 0; j < n; j++) {
+      if (used[j]) continue;
+      const c = counts[current * n + j] + counts[j * n + current];
+      if (c > bestCount) {
+        bestCount = c;
+        best = j;
+      }
+    }
+    chain.push(best);
+    used[best] = 1;
+    current = best;
+  }
+  return rank(chain);
+}
+
+/** Applies `order` to an indexed image: the same pixels, the palette and indices relabelled. */
+export function reorder(
+  palette: Uint8Array,
+  indices: Uint8Array,
+  order: Uint8Array,
+): { palette: Uint8Array; indices: Uint8Array } {
+  const newPalette = new Uint8Array(palette.length);
+  for (let old = 0; old < order.length; old++) newPalette.set(palette.subarray(old * 4, old * 4 + 4), order[old] * 4);
+  const newIndices = new Uint8Array(indices.length);
+  for (let p = 0; p < indices.length; p++) newIndices[p] = order[indices[p]];
+  return { palette: newPalette, indices: newIndices };
+}
