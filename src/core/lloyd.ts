@@ -255,7 +255,6 @@ export function lloydAccelerated(
   if (initialCentres.length <= 2 * d) return lloydReference(points, n, d, weights, initialCentres, options);
   const s = new PrunedLloyd(points, n, d, weights, initialCentres, options.kernel ?? 'wasm');
   s.firstAssign(options.hint);
-  s.stats[1] += n;
   let iterations = 0;
   let assigned = true;
   for (let it = 0; it < options.maxIter; it++) {
@@ -400,25 +399,42 @@ class PrunedLloyd {
 
   /**
    * The first assign step searches every point: walking from its hint (the seeding's nearest
-   * centre), or else in the tree from the previous point's label (neighbouring distinct colours
-   * come from neighbouring pixels, but a walk from a centre that is not the nearest runs long).
+   * centre), as the settle step does for a point whose rest bound crossed; or else in the tree
+   * from the previous point's label (neighbouring distinct colours come from neighbouring pixels,
+   * but a walk from a centre that is not the nearest runs long). Sums every cluster in order.
    */
   firstAssign(hint?: Uint16Array): void {
-    const { points, n, k, centres, labels, others, bounds, reach, travelled, restTravelled, tree } = this;
+    const { points, n, k, centres, labels, others, bounds, reach, travelled, restTravelled, tree, crossers } = this;
     this.index();
-    let previous = 0;
     reach.fill(0);
+    if (hint) {
+      // Every point starts at its hint with a rest bound that has crossed: settling searches it.
+      for (let i = 0; i < n; i++) {
+        const a = hint[i] < k ? hint[i] : 0;
+        labels[i] = a;
+        others[2 * i] = a;
+        others[2 * i + 1] = a;
+        bounds[4 * i] = 0;
+        bounds[4 * i + 1] = FLOAT32_MAX;
+        bounds[4 * i + 2] = FLOAT32_MAX;
+        bounds[4 * i + 3] = -Infinity;
+        crossers[i] = i;
+      }
+      this.settleCrossers(n);
+    } else {
+      let previous = 0;
+      for (let i = 0; i < n; i++) {
+        if (tree) nearestList(points, i, tree, centres, 4, previous, -1, -1);
+        else this.search(i, previous);
+        const a = (labels[i] = previous = foundLabel[0]);
+        const r = keepSearch(i, others, bounds, travelled, restTravelled);
+        if (r > reach[a]) reach[a] = r;
+      }
+      this.stats[1] += n;
+    }
     this.sums.fill(0);
     this.mass.fill(0);
-    for (let i = 0; i < n; i++) {
-      if (hint) this.search(i, hint[i] < k ? hint[i] : 0);
-      else if (tree) nearestList(points, i, tree, centres, 4, previous, -1, -1);
-      else this.search(i, previous);
-      const a = (labels[i] = previous = foundLabel[0]);
-      const r = keepSearch(i, others, bounds, travelled, restTravelled);
-      if (r > reach[a]) reach[a] = r;
-      addTo(this.sums, this.mass, points, this.weights, i, a, this.d);
-    }
+    accumulate(points, n, this.d, this.weights, labels, this.sums, this.mass);
   }
 
   /**
@@ -437,23 +453,30 @@ class PrunedLloyd {
     } else {
       count = this.screen();
     }
-    const { crossers } = this;
-    let changed = 0;
-    if (this.compiledSettle) {
-      // The kernel settles all but the points whose walk ran off its row; it lists those first.
-      const settled = this.compiledSettle(count, this.eps, this.exact);
-      changed = settled.changed;
-      this.stats[0] += settled.distances;
-      this.stats[1] += settled.searches;
-      count = settled.left;
-    }
-    for (let t = 0; t < count; t++) changed += this.settle(crossers[t]);
+    const changed = this.settleCrossers(count);
     if (!this.exact) {
       // Inexact sums depend on the order of the additions: sum every point, as `accumulate` does.
       this.sums.fill(0);
       this.mass.fill(0);
       accumulate(this.points, this.n, this.d, this.weights, this.labels, this.sums, this.mass);
     }
+    return changed;
+  }
+
+  /** Settles the first `count` crossers, in the kernel where it runs; returns how many labels changed. */
+  private settleCrossers(count: number): number {
+    const { crossers } = this;
+    let changed = 0;
+    let left = count;
+    if (this.compiledSettle) {
+      // The kernel settles all but the points whose walk ran off its row; it lists those first.
+      const settled = this.compiledSettle(count, this.eps, this.exact);
+      changed = settled.changed;
+      this.stats[0] += settled.distances;
+      this.stats[1] += settled.searches;
+      left = settled.left;
+    }
+    for (let t = 0; t < left; t++) changed += this.settle(crossers[t]);
     return changed;
   }
 
@@ -600,13 +623,6 @@ function exactSums(points: Float64Array, n: number, d: number, weights: Float64A
     }
   }
   return total * max < 2 ** 53;
-}
-
-/** Adds point i to cluster j's weighted sum and mass, as `accumulate` does. */
-function addTo(sums: Float64Array, mass: Float64Array, points: Float64Array, weights: Float64Array, i: number, j: number, d: number): void {
-  const w = weights[i];
-  mass[j] += w;
-  for (let t = 0; t < d; t++) sums[j * d + t] += w * points[i * d + t];
 }
 
 /** An upper bound, nudged so that the float32 store rounds it up. */
