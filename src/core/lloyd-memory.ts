@@ -1,6 +1,7 @@
 // The pruned Lloyd's state, laid out in the memory of its WebAssembly kernels (wasm/assign.wat)
 // when they run here, so that they read it in place; in a plain buffer otherwise. The
 // TypeScript methods in lloyd.ts are the reference the kernels are tested against.
+import { CONTROL_BYTES, type AssignLayout } from './assign-helper.js';
 import { rowLength } from './rows.js';
 import { Arena, kernelAvailable, type Kernel } from './wasm.js';
 import { WASM_BASE64 } from './wasm/assign.generated.js';
@@ -27,8 +28,8 @@ export interface LloydMemory {
   rowIds: Int32Array;
   rowSuffixMin: Float64Array;
   rowBeyond: Float64Array;
-  /** The compiled screen (see PrunedLloyd.screen): how many crossed, and the distances it computed. */
-  screen: ((n: number, eps: number) => { crossed: number; distances: number }) | undefined;
+  /** The compiled screen of points from..n − 1 (see PrunedLloyd.screen): how many crossed, and the distances it computed. */
+  screen: ((from: number, n: number, eps: number) => { crossed: number; distances: number }) | undefined;
   /**
    * The compiled settle for d = 3 (see PrunedLloyd.settle) over the first `count` crossers:
    * labels changed, distances, searches, and how many points it left (now the first crossers)
@@ -37,6 +38,12 @@ export interface LloydMemory {
   settle:
     | ((count: number, eps: number, exact: boolean) => { changed: number; distances: number; searches: number; left: number })
     | undefined;
+  /** A helper thread's own reach, sums and masses (see assign-helper.ts). */
+  helperReach: Float64Array;
+  helperSums: Float64Array;
+  helperMass: Float64Array;
+  /** What a helper thread needs to run the kernel on this memory (undefined without the kernel). */
+  helper: { module: WebAssembly.Module; memory: WebAssembly.Memory; layout: AssignLayout } | undefined;
 }
 
 /** Whether the kernels run here. */
@@ -47,10 +54,12 @@ export function wasmKernelAvailable(): boolean {
 /** Memory for n points and k centres in d dimensions; the kernels' for kernel 'wasm' when they run. */
 export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): LloydMemory {
   const row = rowLength(k);
-  const bytes = Arena.size(16, 8 * d * n, 8 * n, 8 * d * k, 8 * d * k, 8 * k, 8 * k, 8 * k, 8 * k, 8 * k,
-    8 * k * row, 8 * k, 16 * n, 4 * n, 4 * k * row, 4 * n, 2 * n);
-  const arena = new Arena(bytes, WASM_BASE64, kernel);
+  const bytes = Arena.size(16, 16, CONTROL_BYTES, 8 * d * n, 8 * n, 8 * d * k, 8 * d * k, 8 * k, 8 * k, 8 * k, 8 * k,
+    8 * k, 8 * k * row, 8 * k, 8 * k, 8 * d * k, 8 * k, 16 * n, 4 * n, 4 * k * row, 4 * n, 2 * n);
+  const arena = new Arena(bytes, WASM_BASE64, kernel, true);
   const counter = arena.i32(4);
+  const helperCounter = arena.i32(4);
+  const control = arena.i32(CONTROL_BYTES / 4);
   const m: LloydMemory = {
     points: arena.f64(n * d),
     weights: arena.f64(n),
@@ -67,16 +76,20 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
     crossers: arena.i32(n),
     rowIds: arena.i32(k * row),
     others: arena.u16(2 * n),
+    helperReach: arena.f64(k),
+    helperSums: arena.f64(k * d),
+    helperMass: arena.f64(k),
     labels: arena.u16(n),
     screen: undefined,
     settle: undefined,
+    helper: undefined,
   };
   const screen = arena.exports?.screen;
   const settle = arena.exports?.settle;
   if (screen && settle) {
-    m.screen = (count, eps) => {
+    m.screen = (from, count, eps) => {
       counter[0] = 0;
-      const crossed = screen(count, d, eps, m.labels.byteOffset, m.others.byteOffset, m.bounds.byteOffset,
+      const crossed = screen(from, count, d, eps, m.labels.byteOffset, m.others.byteOffset, m.bounds.byteOffset,
         m.points.byteOffset, m.centres.byteOffset, m.travelled.byteOffset, m.restTravelled.byteOffset,
         m.half.byteOffset, m.reach.byteOffset, m.crossers.byteOffset, counter.byteOffset);
       return { crossed, distances: counter[0] };
@@ -90,6 +103,31 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
           m.sums.byteOffset, m.mass.byteOffset, m.rowIds.byteOffset, m.rowSuffixMin.byteOffset,
           m.rowBeyond.byteOffset, row, counter.byteOffset);
         return { changed, distances: counter[0], searches: counter[1], left: counter[2] };
+      };
+      m.helper = {
+        module: arena.module!,
+        memory: arena.memory!,
+        layout: {
+          n, k, d, row,
+          labels: m.labels.byteOffset,
+          others: m.others.byteOffset,
+          bounds: m.bounds.byteOffset,
+          points: m.points.byteOffset,
+          centres: m.centres.byteOffset,
+          travelled: m.travelled.byteOffset,
+          restTravelled: m.restTravelled.byteOffset,
+          half: m.half.byteOffset,
+          crossers: m.crossers.byteOffset,
+          weights: m.weights.byteOffset,
+          rowIds: m.rowIds.byteOffset,
+          rowSuffixMin: m.rowSuffixMin.byteOffset,
+          rowBeyond: m.rowBeyond.byteOffset,
+          reach: m.helperReach.byteOffset,
+          sums: m.helperSums.byteOffset,
+          mass: m.helperMass.byteOffset,
+          counter: helperCounter.byteOffset,
+          control: control.byteOffset,
+        },
       };
     }
   }

@@ -6,6 +6,7 @@ import { dist2 } from './geometry.js';
 import { CentreTree, foundDist2, foundLabel, nearestList } from './kdtree.js';
 import { searchAll } from './nearest.js';
 import { CentreRows, ROW_LENGTH, walkNearest } from './rows.js';
+import type { AssignHelper } from './assign-helper.js';
 import { allocateLloyd, type LloydMemory } from './lloyd-memory.js';
 import type { Kernel } from './wasm.js';
 
@@ -37,7 +38,16 @@ export interface LloydOptions {
    * falls back to TypeScript where WebAssembly is unavailable.
    */
   kernel?: Kernel;
+  /**
+   * A second thread for the assign step (optional; see assign-helper.ts): used with the
+   * WebAssembly kernel on 3-D points, when there are enough of them to pay for the handshakes.
+   * The result is the same bit for bit.
+   */
+  helper?: AssignHelper;
 }
+
+/** Fewest points for which a helper thread is worth its handshakes (two an iteration). */
+const HELPER_FROM_POINTS = 16384;
 
 /**
  * Update step: centres become the weighted means of their points. An empty cluster is re-seeded
@@ -253,7 +263,15 @@ export function lloydAccelerated(
 ): LloydResult {
   // At K = 2 a plain scan of both centres is cheaper than any bookkeeping.
   if (initialCentres.length <= 2 * d) return lloydReference(points, n, d, weights, initialCentres, options);
-  const s = new PrunedLloyd(points, n, d, weights, initialCentres, options.kernel ?? 'wasm');
+  const s = new PrunedLloyd(points, n, d, weights, initialCentres, options.kernel ?? 'wasm', options.helper);
+  try {
+    return runPruned(s, points, n, d, weights, options);
+  } finally {
+    s.release();
+  }
+}
+
+function runPruned(s: PrunedLloyd, points: Float64Array, n: number, d: number, weights: Float64Array, options: LloydOptions): LloydResult {
   s.firstAssign(options.hint);
   let iterations = 0;
   let assigned = true;
@@ -274,8 +292,9 @@ export function lloydAccelerated(
   // Stopped on tolerance: one last assign step so the labels belong to the final centres.
   if (!assigned) s.assign();
   return {
-    centres: s.centres,
-    labels: s.labels,
+    // Copies: the state's arrays live in one (possibly shared) buffer that should not outlive it.
+    centres: s.centres.slice(),
+    labels: s.labels.slice(),
     inertia: inertiaOf(points, n, d, weights, s.labels, s.centres),
     iterations,
     distanceEvaluations: s.stats[0],
@@ -334,6 +353,9 @@ class PrunedLloyd {
   readonly exact: boolean;
   /** Points whose bounds crossed in this assign pass, in order. */
   readonly crossers: Int32Array;
+  private readonly memory: LloydMemory;
+  /** The second thread of the assign step, while it is lent to this fit. */
+  private helper: AssignHelper | undefined;
   /** The WebAssembly screen and settle over this state's memory, where they run. */
   readonly compiledScreen: LloydMemory['screen'];
   readonly compiledSettle: LloydMemory['settle'];
@@ -351,9 +373,11 @@ class PrunedLloyd {
     weights: Float64Array,
     initialCentres: Float64Array,
     kernel: Kernel,
+    helper?: AssignHelper,
   ) {
     const k = (this.k = initialCentres.length / d);
     const memory = allocateLloyd(n, k, d, kernel);
+    this.memory = memory;
     this.points = memory.points;
     this.points.set(points.subarray(0, n * d));
     this.weights = memory.weights;
@@ -380,6 +404,16 @@ class PrunedLloyd {
     this.rows = new CentreRows(k, d, { ids: memory.rowIds, suffixMin: memory.rowSuffixMin, beyond: memory.rowBeyond });
     this.eps = boundMargin(points, n, d);
     this.exact = exactSums(points, n, d, weights);
+    if (helper && memory.helper && memory.settle && n >= HELPER_FROM_POINTS) {
+      const { module, memory: shared, layout } = memory.helper;
+      if (helper.attach(module, shared, layout)) this.helper = helper;
+    }
+  }
+
+  /** Lets the helper thread go. */
+  release(): void {
+    this.helper?.detach();
+    this.helper = undefined;
   }
 
   /** Rebuilds the tree and rows for the current centres, and half the distance to each one's nearest. */
@@ -445,9 +479,10 @@ class PrunedLloyd {
   assign(): number {
     this.index();
     this.reach.fill(0);
+    if (this.helper) return this.assignInTwo(this.helper);
     let count: number;
     if (this.compiledScreen) {
-      const { crossed, distances } = this.compiledScreen(this.n, this.eps);
+      const { crossed, distances } = this.compiledScreen(0, this.n, this.eps);
       count = crossed;
       this.stats[0] += distances;
     } else {
@@ -459,6 +494,38 @@ class PrunedLloyd {
       this.sums.fill(0);
       this.mass.fill(0);
       accumulate(this.points, this.n, this.d, this.weights, this.labels, this.sums, this.mass);
+    }
+    return changed;
+  }
+
+  /**
+   * The assign step with the helper thread taking the second half of the points. Each half is
+   * screened and settled in order, with its own reach and sums; merged, they are what one pass
+   * over all points gives (reach is a max, and the sums are exact here). The points whose walk
+   * ran off its row are settled last, first half then second, as one pass would.
+   */
+  private assignInTwo(helper: AssignHelper): number {
+    const { n, k, d, eps, exact, reach, sums, mass, crossers, memory, stats } = this;
+    const mid = n >>> 1;
+    helper.start(mid, n, eps, exact);
+    const screened = this.compiledScreen!(0, mid, eps);
+    const settled = this.compiledSettle!(screened.crossed, eps, exact);
+    const other = helper.join();
+    const { helperReach, helperSums, helperMass } = memory;
+    for (let j = 0; j < k; j++) if (helperReach[j] > reach[j]) reach[j] = helperReach[j];
+    if (exact) {
+      for (let j = 0; j < k; j++) mass[j] += helperMass[j];
+      for (let t = 0; t < k * d; t++) sums[t] += helperSums[t];
+    }
+    stats[0] += screened.distances + settled.distances + other.distances;
+    stats[1] += settled.searches + other.searches;
+    let changed = settled.changed + other.changed;
+    for (let t = 0; t < settled.left; t++) changed += this.settle(crossers[t]);
+    for (let t = 0; t < other.left; t++) changed += this.settle(crossers[mid + t]);
+    if (!exact) {
+      sums.fill(0);
+      mass.fill(0);
+      accumulate(this.points, n, d, this.weights, this.labels, sums, mass);
     }
     return changed;
   }

@@ -43,17 +43,29 @@ export class Arena {
   readonly exports: Record<string, (...args: number[]) => number> | undefined;
   private at = 0;
 
-  /** An arena of `bytes` for the kernel in `base64` (or plain, for 'js' or when it cannot run). */
-  constructor(bytes: number, base64: string, kernel: Kernel) {
+  /** The kernel's module and memory (undefined for a plain arena): what a second thread needs to run it too. */
+  readonly module: WebAssembly.Module | undefined;
+  readonly memory: WebAssembly.Memory | undefined;
+
+  /**
+   * An arena of `bytes` for the kernel in `base64` (or plain, for 'js' or when it cannot run);
+   * `shared` for a kernel whose memory is shared between threads (it declares it so).
+   */
+  constructor(bytes: number, base64: string, kernel: Kernel, shared = false) {
     const module = kernel === 'wasm' && bytes <= MAX_WASM_BYTES ? compile(base64) : null;
     if (module) {
-      const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+      const pages = Math.max(1, Math.ceil(bytes / 65536));
+      const memory = new WebAssembly.Memory(shared ? { initial: pages, maximum: pages, shared: true } : { initial: pages });
       const instance = new WebAssembly.Instance(module, { env: { memory } });
-      this.buffer = memory.buffer;
+      this.buffer = memory.buffer as ArrayBuffer;
       this.exports = instance.exports as Record<string, (...args: number[]) => number>;
+      this.module = module;
+      this.memory = memory;
     } else {
       this.buffer = new ArrayBuffer(bytes);
       this.exports = undefined;
+      this.module = undefined;
+      this.memory = undefined;
     }
   }
 

@@ -7,16 +7,16 @@
 ;; others at 4·i (uint16: b, c); coordinates at 8·d·i (float64). Array arguments are byte
 ;; offsets into the imported memory.
 ;;
-;; screen: with u = upper + travelled[a], rest = rest − restTravelled[a], lb = lower b −
+;; screen: over points from..n − 1. With u = upper + travelled[a], rest = rest − restTravelled[a], lb = lower b −
 ;; travelled[b], ..., a point is kept when u < max(half[a], min(rest, lb, lc)) − eps. If not, its
 ;; upper bound is tightened to the exact distance to c_a (stored as upper32 does: nudged up,
 ;; rounded to float32) and the test is made again. A kept point raises reach[a] to u + rest; the
 ;; others are appended to crossers. Returns how many crossed; the distances computed are added to
 ;; the int32 at `counter`.
 (module
-  (import "env" "memory" (memory 1))
+  (import "env" "memory" (memory 1 65536 shared))
   (func (export "screen")
-    (param $n i32) (param $d i32) (param $eps f64)
+    (param $from i32) (param $n i32) (param $d i32) (param $eps f64)
     (param $labels i32) (param $others i32) (param $bounds i32) (param $points i32)
     (param $centres i32) (param $travelled i32) (param $restTravelled i32) (param $half i32)
     (param $reach i32) (param $crossers i32) (param $counter i32)
@@ -25,8 +25,9 @@
     (local $o i32) (local $ra i32) (local $keep i32) (local $p i32) (local $c i32) (local $end i32)
     (local $u f64) (local $rest f64) (local $lb f64) (local $lc f64) (local $h f64) (local $r f64)
     (local $s f64) (local $diff f64) (local $v f64)
+    (local.set $i (local.get $from))
     (block $done
-      (br_if $done (i32.eqz (local.get $n)))
+      (br_if $done (i32.ge_u (local.get $from) (local.get $n)))
       (loop $next
         (local.set $a8 (i32.shl
           (i32.load16_u (i32.add (local.get $labels) (i32.shl (local.get $i) (i32.const 1))))

@@ -1,0 +1,92 @@
+// The assign step split across two threads (core/assign-helper.ts, run by the built worker
+// dist/parallel/assign-worker.js): the same labels, centres, iterations and even distance counts
+// as one thread, on a photo's histogram and on data whose sums are not exact.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AssignThread, type AssignHelper } from '../src/core/assign-helper.js';
+import { buildHistogram } from '../src/core/histogram.js';
+import { initKMeansPlusPlus } from '../src/core/init.js';
+import { meanVariance } from '../src/core/kmeans.js';
+import { lloydAccelerated, lloydReference, type LloydResult } from '../src/core/lloyd.js';
+import { makeRng } from '../src/core/rng.js';
+import { CHINA, ROOT } from './helpers.js';
+
+const WORKER = join(ROOT, 'dist', 'parallel', 'assign-worker.js');
+
+function expectSame(a: LloydResult, b: LloydResult): void {
+  expect(a.iterations).toBe(b.iterations);
+  expect(a.centres.every((v, i) => Object.is(v, b.centres[i]))).toBe(true);
+  expect(a.labels).toEqual(b.labels);
+  expect(a.inertia).toBe(b.inertia);
+}
+
+describe('assign step on two threads', () => {
+  let worker: Worker;
+  let helper: AssignHelper;
+  let attached = 0;
+  beforeAll(() => {
+    // npm test builds first; the worker runs the built JavaScript.
+    expect(existsSync(WORKER)).toBe(true);
+    worker = new Worker(WORKER);
+    const thread = new AssignThread((message) => worker.postMessage(message));
+    helper = {
+      attach: (...args) => {
+        const taken = thread.attach(...args);
+        if (taken) attached++;
+        return taken;
+      },
+      start: (...args) => thread.start(...args),
+      join: () => thread.join(),
+      detach: () => thread.detach(),
+    };
+  });
+  afterAll(async () => {
+    await worker.terminate();
+  });
+
+  it('gives what one thread gives on china.jpg, K = 16, 256, 1024', async () => {
+    const { data } = await sharp(CHINA).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const h = buildHistogram(new Uint8Array(data.buffer, data.byteOffset, data.length), 3, 3);
+    const x = Float64Array.from(h.points);
+    const tolAbs = 1e-5 * meanVariance(x, h.n, 3, h.weights);
+    for (const k of [16, 256, 1024]) {
+      const hint = new Uint16Array(h.n);
+      const init = initKMeansPlusPlus(x, h.n, 3, h.weights, k, makeRng(k), undefined, hint);
+      const before = attached;
+      const two = lloydAccelerated(x, h.n, 3, h.weights, init, { maxIter: 300, tolAbs, hint, helper });
+      expect(attached).toBe(before + 1);
+      const one = lloydAccelerated(x, h.n, 3, h.weights, init, { maxIter: 300, tolAbs, hint });
+      expectSame(two, one);
+      expect(two.distanceEvaluations).toBe(one.distanceEvaluations);
+      expect(two.searches).toBe(one.searches);
+    }
+  });
+
+  it('gives the reference result on points whose sums are not exact', () => {
+    const rng = makeRng(5);
+    const n = 40_000;
+    const x = new Float64Array(3 * n).map(() => rng() * 255);
+    const w = new Float64Array(n).map(() => 0.5 + rng());
+    const init = initKMeansPlusPlus(x, n, 3, w, 50, makeRng(6));
+    const options = { maxIter: 60, tolAbs: 1e-4 * meanVariance(x, n, 3, w) };
+    const before = attached;
+    const two = lloydAccelerated(x, n, 3, w, init, { ...options, helper });
+    expect(attached).toBe(before + 1);
+    expectSame(two, lloydReference(x, n, 3, w, init, options));
+  });
+
+  it('runs on one thread when the helper does not take the fit', () => {
+    const rng = makeRng(7);
+    const n = 20_000;
+    const x = new Float64Array(3 * n).map(() => Math.floor(rng() * 256));
+    const w = new Float64Array(n).fill(1);
+    const init = initKMeansPlusPlus(x, n, 3, w, 20, makeRng(8));
+    const options = { maxIter: 50, tolAbs: 0 };
+    // A thread that never answers: attach gives up after its timeout.
+    const silent = new AssignThread(() => {});
+    expectSame(lloydAccelerated(x, n, 3, w, init, { ...options, helper: silent }), lloydReference(x, n, 3, w, init, options));
+  });
+});
