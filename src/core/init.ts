@@ -3,6 +3,7 @@
 // Both stop early when every point already sits on a centre: K larger than the number of distinct
 // points gives that many centres, not duplicates.
 import { dist2 } from './geometry.js';
+import { CONTROL_BYTES, SEEDING, controlViews, type Helper, type HelperLoan } from './helper-thread.js';
 import { Arena, type Kernel } from './wasm.js';
 import { WASM_BASE64 } from './wasm/seeding.generated.js';
 import type { Rng } from './rng.js';
@@ -44,6 +45,7 @@ export function initKMeansPlusPlus(
   trials = 2 + Math.floor(Math.log(k)),
   labels?: Uint16Array,
   kernel: Kernel = 'wasm',
+  helper?: Helper,
 ): Float64Array {
   // At large K, sorted member lists pay for their sorting many times over, and so does working on
   // a copy in Z-order: a cluster's members then sit close together in memory, and the scans read
@@ -63,22 +65,33 @@ export function initKMeansPlusPlus(
     }
   }
   const seeding = new Seeding(x, n, d, w, k, sorted, kernel);
-  seeding.start(pickWeighted(w, n, sum(w, n), rng));
-  const candidates = new Int32Array(trials);
-  while (seeding.chosen < k) {
-    const total = seeding.potential();
-    if (!(total > 0)) break; // every point is on a centre: no more distinct points
-    for (let t = 0; t < trials; t++) candidates[t] = seeding.sample(rng() * total);
-    let bestCandidate = candidates[0];
-    let bestGain = -1;
-    for (let t = 0; t < trials; t++) {
-      const gain = seeding.gainOf(candidates[t]);
-      if (gain > bestGain) {
-        bestGain = gain;
-        bestCandidate = candidates[t];
+  const lent = helper && trials >= 2 && trials <= 2 * SEEDING.MAX && k >= HELPER_FROM_K && n >= HELPER_FROM_POINTS &&
+    seeding.lend(helper);
+  try {
+    seeding.start(pickWeighted(w, n, sum(w, n), rng));
+    const candidates = new Int32Array(trials);
+    const gains = new Float64Array(trials);
+    // With a helper, it weighs the second half of the candidates while this thread weighs the first.
+    const mine = lent ? trials >>> 1 : trials;
+    while (seeding.chosen < k) {
+      const total = seeding.potential();
+      if (!(total > 0)) break; // every point is on a centre: no more distinct points
+      for (let t = 0; t < trials; t++) candidates[t] = seeding.sample(rng() * total);
+      if (lent) seeding.startGains(helper, candidates.subarray(mine));
+      for (let t = 0; t < mine; t++) gains[t] = seeding.gainOf(candidates[t]);
+      if (lent) seeding.joinGains(helper, gains.subarray(mine));
+      let bestCandidate = candidates[0];
+      let bestGain = -1;
+      for (let t = 0; t < trials; t++) {
+        if (gains[t] > bestGain) {
+          bestGain = gains[t];
+          bestCandidate = candidates[t];
+        }
       }
+      seeding.add(bestCandidate);
     }
-    seeding.add(bestCandidate);
+  } finally {
+    if (lent) helper.detach();
   }
   if (labels) seeding.writeLabels(labels, order);
   // A copy: the seeding's arrays share one buffer, which should not outlive it.
@@ -87,6 +100,10 @@ export function initKMeansPlusPlus(
 
 /** From this K on, member lists are kept sorted (see initKMeansPlusPlus). */
 const SORTED_FROM_K = 32;
+
+/** Smallest K and number of points for which a helper thread pays for its two handshakes a step. */
+const HELPER_FROM_K = 32;
+const HELPER_FROM_POINTS = 16384;
 
 /**
  * The state of a k-means++ seeding: centres so far and each one's members (farthest first when
@@ -123,6 +140,10 @@ export class Seeding {
   private readonly w: Float64Array;
   /** The WebAssembly gain over this state's arrays (wasm/seeding.wat), if it runs here. */
   private readonly compiledGain: ((...args: number[]) => number) | undefined;
+  /** The kernel, to lend a helper thread; and the control block they share. */
+  private readonly loan: HelperLoan | undefined;
+  private readonly controlInts: Int32Array;
+  private readonly controlFloats: Float64Array;
 
   constructor(
     points: Float64Array,
@@ -136,10 +157,12 @@ export class Seeding {
     // Twice the points in the pool: at most n are live, so a compaction frees at least n.
     const pool = 2 * n + 16;
     const arena = new Arena(
-      Arena.size(8 * n * d, 8 * n, 4 * pool, 8 * pool, 8 * k * d, 8 * k, 8 * k, 4 * k, 4 * k),
+      Arena.size(CONTROL_BYTES, 8 * n * d, 8 * n, 4 * pool, 8 * pool, 8 * k * d, 8 * k, 8 * k, 8 * k, 4 * k, 4 * k),
       WASM_BASE64,
       kernel,
+      true,
     );
+    const control = arena.i32(CONTROL_BYTES / 4);
     this.x = arena.f64(n * d);
     this.x.set(points.subarray(0, n * d));
     this.w = arena.f64(n);
@@ -152,6 +175,23 @@ export class Seeding {
     this.heads = arena.i32(k);
     this.ends = arena.i32(k);
     this.compiledGain = arena.exports?.gain;
+    const helperDist2 = arena.f64(k);
+    if (arena.module && arena.memory) {
+      this.loan = {
+        kind: 'seeding',
+        module: arena.module,
+        memory: arena.memory,
+        layout: {
+          d, sorted: sorted ? 1 : 0,
+          x: this.x.byteOffset, w: this.w.byteOffset, ids: this.ids.byteOffset, keys: this.keys.byteOffset,
+          heads: this.heads.byteOffset, ends: this.ends.byteOffset, centres: this.centres.byteOffset,
+          centreDist2: helperDist2.byteOffset, maxKey: this.maxKey.byteOffset, control: control.byteOffset,
+        },
+      };
+    }
+    const views = controlViews(control.buffer, control.byteOffset);
+    this.controlInts = views.ints;
+    this.controlFloats = views.floats;
     this.pot = new Float64Array(k);
     this.live = new Int32Array(k);
     this.movedIds = new Int32Array(n);
@@ -222,6 +262,26 @@ export class Seeding {
   private measureCentres(y: number): void {
     const { centres, centreDist2, x, d } = this;
     for (let j = 0; j < this.chosen; j++) centreDist2[j] = dist2(centres, j, x, y, d);
+  }
+
+  /** Lends `helper` the kernel, for startGains; false if it cannot take it. */
+  lend(helper: Helper): boolean {
+    return this.loan !== undefined && helper.attach(this.loan);
+  }
+
+  /** Has the helper weigh `candidates` (one request: at most SEEDING.MAX). */
+  startGains(helper: Helper, candidates: Int32Array): void {
+    const ints = this.controlInts;
+    ints[SEEDING.CHOSEN] = this.chosen;
+    ints[SEEDING.COUNT] = candidates.length;
+    ints.set(candidates, SEEDING.CANDIDATES);
+    helper.start();
+  }
+
+  /** Waits for the helper's gains, into `gains`. */
+  joinGains(helper: Helper, gains: Float64Array): void {
+    helper.join();
+    gains.set(this.controlFloats.subarray(0, gains.length));
   }
 
   /** How much the potential would drop with a centre at point y. */

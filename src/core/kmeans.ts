@@ -3,6 +3,7 @@
 import { KquantError, checkInteger, checkNumber } from './errors.js';
 import { toFloat64 } from './geometry.js';
 import { initKMeansPlusPlus, initRandom } from './init.js';
+import type { Helper } from './helper-thread.js';
 import { lloydAccelerated, lloydReference } from './lloyd.js';
 import { deriveSeed, makeRng } from './rng.js';
 
@@ -28,6 +29,11 @@ export interface KMeansOptions {
   seed?: number;
   /** Use the plain brute-force Lloyd (optional, default false): for tests and comparisons. */
   reference?: boolean;
+  /**
+   * A second thread for the seeding and the assign steps (optional; see helper-thread.ts and
+   * kquant's parallel/helper-thread.ts): the same result, sooner when a core is idle.
+   */
+  helper?: Helper;
 }
 
 export interface KMeansResult {
@@ -50,7 +56,7 @@ export const KMEANS_DEFAULTS = {
   seed: 0,
 };
 
-const KNOWN_OPTIONS = new Set(['k', 'weights', 'init', 'nInit', 'maxIter', 'tol', 'seed', 'reference']);
+const KNOWN_OPTIONS = new Set(['k', 'weights', 'init', 'nInit', 'maxIter', 'tol', 'seed', 'reference', 'helper']);
 
 /** k-means of `points` (n·d, row-major) with the options above; deterministic for a given seed. */
 export function kmeans(points: Float32Array | Float64Array, d: number, options: KMeansOptions): KMeansResult {
@@ -106,13 +112,13 @@ export function kmeans(points: Float32Array | Float64Array, d: number, options: 
       centres = Float64Array.from(init);
     } else if (init === 'kmeans++') {
       hint = new Uint16Array(n);
-      centres = initKMeansPlusPlus(x, n, d, weights, k, runRng, undefined, hint);
+      centres = initKMeansPlusPlus(x, n, d, weights, k, runRng, undefined, hint, 'wasm', options.helper);
     } else if (init === 'random') {
       centres = initRandom(x, n, d, weights, k, runRng);
     } else {
       throw new KquantError('USAGE', `Expected init "kmeans++" or "random" but received "${String(init)}"`);
     }
-    const result = lloyd(x, n, d, weights, centres, { maxIter, tolAbs, hint });
+    const result = lloyd(x, n, d, weights, centres, { maxIter, tolAbs, hint, helper: options.helper });
     if (!best || result.inertia < best.inertia) {
       best = {
         centres: result.centres,

@@ -1,7 +1,7 @@
 // The pruned Lloyd's state, laid out in the memory of its WebAssembly kernels (wasm/assign.wat)
 // when they run here, so that they read it in place; in a plain buffer otherwise. The
 // TypeScript methods in lloyd.ts are the reference the kernels are tested against.
-import { CONTROL_BYTES, type AssignLayout } from './assign-helper.js';
+import { CONTROL_BYTES, controlViews, type HelperLoan } from './helper-thread.js';
 import { rowLength } from './rows.js';
 import { Arena, kernelAvailable, type Kernel } from './wasm.js';
 import { WASM_BASE64 } from './wasm/assign.generated.js';
@@ -43,7 +43,10 @@ export interface LloydMemory {
   helperSums: Float64Array;
   helperMass: Float64Array;
   /** What a helper thread needs to run the kernel on this memory (undefined without the kernel). */
-  helper: { module: WebAssembly.Module; memory: WebAssembly.Memory; layout: AssignLayout } | undefined;
+  loan: HelperLoan | undefined;
+  /** The control block's slots (see helper-thread.ts). */
+  controlInts: Int32Array;
+  controlFloats: Float64Array;
 }
 
 /** Whether the kernels run here. */
@@ -82,7 +85,8 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
     labels: arena.u16(n),
     screen: undefined,
     settle: undefined,
-    helper: undefined,
+    loan: undefined,
+    ...(({ ints, floats }) => ({ controlInts: ints, controlFloats: floats }))(controlViews(control.buffer, control.byteOffset)),
   };
   const screen = arena.exports?.screen;
   const settle = arena.exports?.settle;
@@ -104,7 +108,8 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
           m.rowBeyond.byteOffset, row, counter.byteOffset);
         return { changed, distances: counter[0], searches: counter[1], left: counter[2] };
       };
-      m.helper = {
+      m.loan = {
+        kind: 'assign',
         module: arena.module!,
         memory: arena.memory!,
         layout: {

@@ -6,7 +6,7 @@ import { dist2 } from './geometry.js';
 import { CentreTree, foundDist2, foundLabel, nearestList } from './kdtree.js';
 import { searchAll } from './nearest.js';
 import { CentreRows, ROW_LENGTH, walkNearest } from './rows.js';
-import type { AssignHelper } from './assign-helper.js';
+import { ASSIGN, type Helper } from './helper-thread.js';
 import { allocateLloyd, type LloydMemory } from './lloyd-memory.js';
 import type { Kernel } from './wasm.js';
 
@@ -39,11 +39,11 @@ export interface LloydOptions {
    */
   kernel?: Kernel;
   /**
-   * A second thread for the assign step (optional; see assign-helper.ts): used with the
+   * A second thread for the assign step (optional; see helper-thread.ts): used with the
    * WebAssembly kernel on 3-D points, when there are enough of them to pay for the handshakes.
    * The result is the same bit for bit.
    */
-  helper?: AssignHelper;
+  helper?: Helper;
 }
 
 /** Fewest points for which a helper thread is worth its handshakes (two an iteration). */
@@ -355,7 +355,7 @@ class PrunedLloyd {
   readonly crossers: Int32Array;
   private readonly memory: LloydMemory;
   /** The second thread of the assign step, while it is lent to this fit. */
-  private helper: AssignHelper | undefined;
+  private helper: Helper | undefined;
   /** The WebAssembly screen and settle over this state's memory, where they run. */
   readonly compiledScreen: LloydMemory['screen'];
   readonly compiledSettle: LloydMemory['settle'];
@@ -373,7 +373,7 @@ class PrunedLloyd {
     weights: Float64Array,
     initialCentres: Float64Array,
     kernel: Kernel,
-    helper?: AssignHelper,
+    helper?: Helper,
   ) {
     const k = (this.k = initialCentres.length / d);
     const memory = allocateLloyd(n, k, d, kernel);
@@ -404,10 +404,7 @@ class PrunedLloyd {
     this.rows = new CentreRows(k, d, { ids: memory.rowIds, suffixMin: memory.rowSuffixMin, beyond: memory.rowBeyond });
     this.eps = boundMargin(points, n, d);
     this.exact = exactSums(points, n, d, weights);
-    if (helper && memory.helper && memory.settle && n >= HELPER_FROM_POINTS) {
-      const { module, memory: shared, layout } = memory.helper;
-      if (helper.attach(module, shared, layout)) this.helper = helper;
-    }
+    if (helper && memory.loan && memory.settle && n >= HELPER_FROM_POINTS && helper.attach(memory.loan)) this.helper = helper;
   }
 
   /** Lets the helper thread go. */
@@ -504,14 +501,24 @@ class PrunedLloyd {
    * over all points gives (reach is a max, and the sums are exact here). The points whose walk
    * ran off its row are settled last, first half then second, as one pass would.
    */
-  private assignInTwo(helper: AssignHelper): number {
+  private assignInTwo(helper: Helper): number {
     const { n, k, d, eps, exact, reach, sums, mass, crossers, memory, stats } = this;
+    const { controlInts: ints, controlFloats: floats, helperReach, helperSums, helperMass } = memory;
     const mid = n >>> 1;
-    helper.start(mid, n, eps, exact);
+    ints[ASSIGN.FROM] = mid;
+    ints[ASSIGN.TO] = n;
+    ints[ASSIGN.EXACT] = exact ? 1 : 0;
+    floats[ASSIGN.EPS] = eps;
+    helper.start();
     const screened = this.compiledScreen!(0, mid, eps);
     const settled = this.compiledSettle!(screened.crossed, eps, exact);
-    const other = helper.join();
-    const { helperReach, helperSums, helperMass } = memory;
+    helper.join();
+    const other = {
+      changed: ints[ASSIGN.CHANGED],
+      left: ints[ASSIGN.LEFT],
+      distances: ints[ASSIGN.DISTANCES],
+      searches: ints[ASSIGN.SEARCHES],
+    };
     for (let j = 0; j < k; j++) if (helperReach[j] > reach[j]) reach[j] = helperReach[j];
     if (exact) {
       for (let j = 0; j < k; j++) mass[j] += helperMass[j];

@@ -8,7 +8,7 @@
 ;; members with cx > d²(c_j, y) / 4 can be nearer; in a sorted list the scan stops at the first
 ;; member whose bucket is below that limit's. Array arguments are byte offsets into the memory.
 (module
-  (import "env" "memory" (memory 1))
+  (import "env" "memory" (memory 1 65536 shared))
 
   ;; The bucket of a squared distance: the top bits of its float32 form (see init.ts, coarse).
   (func $coarse (param $key f64) (result i32)

@@ -1,12 +1,12 @@
-// The assign step split across two threads (core/assign-helper.ts, run by the built worker
-// dist/parallel/assign-worker.js): the same labels, centres, iterations and even distance counts
-// as one thread, on a photo's histogram and on data whose sums are not exact.
+// The seeding and the assign step split across two threads (core/helper-thread.ts, run by the
+// built worker dist/parallel/helper-worker.js): the same centres, labels, iterations and even
+// distance counts as one thread, on a photo's histogram and on data whose sums are not exact.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AssignThread, type AssignHelper } from '../src/core/assign-helper.js';
+import { HelperThread, type Helper } from '../src/core/helper-thread.js';
 import { buildHistogram } from '../src/core/histogram.js';
 import { initKMeansPlusPlus } from '../src/core/init.js';
 import { meanVariance } from '../src/core/kmeans.js';
@@ -14,7 +14,7 @@ import { lloydAccelerated, lloydReference, type LloydResult } from '../src/core/
 import { makeRng } from '../src/core/rng.js';
 import { CHINA, ROOT } from './helpers.js';
 
-const WORKER = join(ROOT, 'dist', 'parallel', 'assign-worker.js');
+const WORKER = join(ROOT, 'dist', 'parallel', 'helper-worker.js');
 
 function expectSame(a: LloydResult, b: LloydResult): void {
   expect(a.iterations).toBe(b.iterations);
@@ -23,22 +23,22 @@ function expectSame(a: LloydResult, b: LloydResult): void {
   expect(a.inertia).toBe(b.inertia);
 }
 
-describe('assign step on two threads', () => {
+describe('seeding and assign step on two threads', () => {
   let worker: Worker;
-  let helper: AssignHelper;
+  let helper: Helper;
   let attached = 0;
   beforeAll(() => {
     // npm test builds first; the worker runs the built JavaScript.
     expect(existsSync(WORKER)).toBe(true);
     worker = new Worker(WORKER);
-    const thread = new AssignThread((message) => worker.postMessage(message));
+    const thread = new HelperThread((loan) => worker.postMessage(loan));
     helper = {
       attach: (...args) => {
         const taken = thread.attach(...args);
         if (taken) attached++;
         return taken;
       },
-      start: (...args) => thread.start(...args),
+      start: () => thread.start(),
       join: () => thread.join(),
       detach: () => thread.detach(),
     };
@@ -55,7 +55,14 @@ describe('assign step on two threads', () => {
     for (const k of [16, 256, 1024]) {
       const hint = new Uint16Array(h.n);
       const init = initKMeansPlusPlus(x, h.n, 3, h.weights, k, makeRng(k), undefined, hint);
-      const before = attached;
+      // The seeding with the helper weighing half the candidates: the same centres and labels.
+      let before = attached;
+      const hintTwo = new Uint16Array(h.n);
+      const initTwo = initKMeansPlusPlus(x, h.n, 3, h.weights, k, makeRng(k), undefined, hintTwo, 'wasm', helper);
+      expect(attached).toBe(k >= 32 ? before + 1 : before);
+      expect(initTwo.every((v, i) => Object.is(v, init[i]))).toBe(true);
+      expect(hintTwo).toEqual(hint);
+      before = attached;
       const two = lloydAccelerated(x, h.n, 3, h.weights, init, { maxIter: 300, tolAbs, hint, helper });
       expect(attached).toBe(before + 1);
       const one = lloydAccelerated(x, h.n, 3, h.weights, init, { maxIter: 300, tolAbs, hint });
@@ -86,7 +93,7 @@ describe('assign step on two threads', () => {
     const init = initKMeansPlusPlus(x, n, 3, w, 20, makeRng(8));
     const options = { maxIter: 50, tolAbs: 0 };
     // A thread that never answers: attach gives up after its timeout.
-    const silent = new AssignThread(() => {});
+    const silent = new HelperThread(() => {});
     expectSame(lloydAccelerated(x, n, 3, w, init, { ...options, helper: silent }), lloydReference(x, n, 3, w, init, options));
   });
 });

@@ -1,0 +1,168 @@
+// A second thread for the core's WebAssembly kernels. The calling thread lends a fit's kernel (its
+// module and shared memory) to the helper, then hands it half of each step's work through a
+// control block in that memory: the assign step's second half of the points (wasm/assign.wat), or
+// the seeding's second half of each step's candidates (wasm/seeding.wat). The helper writes only
+// its own scratch and result slots, which the caller merges so that the result is the same bit for
+// bit as one thread's.
+//
+// Both sides are here and use only WebAssembly and Atomics; making the thread (a worker) and
+// posting it each loan is the caller's job (see src/parallel/helper-thread.ts).
+import { KquantError } from './errors.js';
+
+export type HelperKind = 'assign' | 'seeding';
+
+/** A fit's kernel lent to the helper: byte offsets of its arrays in `memory`, and sizes. */
+export interface HelperLoan {
+  kind: HelperKind;
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  layout: Record<string, number> & { control: number };
+}
+
+/** A thread that can run the kernels: what the core is given to use one. */
+export interface Helper {
+  /** Lends the thread a fit's kernel; false if it did not take it (then it is not used). */
+  attach(loan: HelperLoan): boolean;
+  /** Starts a request whose arguments are in the control block's slots. */
+  start(): void;
+  /** Waits for the request to finish (its results are then in the slots). */
+  join(): void;
+  /** Ends the loan: the thread goes back to waiting for the next one. */
+  detach(): void;
+}
+
+/** The control block: CONTROL_INTS int32 (the state, then slots), then CONTROL_FLOATS float64. */
+export const CONTROL_INTS = 32;
+export const CONTROL_FLOATS = 16;
+export const CONTROL_BYTES = 4 * CONTROL_INTS + 8 * CONTROL_FLOATS;
+
+/** Views of a control block's int32 slots (slot 0 is the state) and float64 slots. */
+export function controlViews(buffer: ArrayBufferLike, offset: number): { ints: Int32Array; floats: Float64Array } {
+  return {
+    ints: new Int32Array(buffer, offset, CONTROL_INTS),
+    floats: new Float64Array(buffer, offset + 4 * CONTROL_INTS, CONTROL_FLOATS),
+  };
+}
+
+/** Slots of an assign request: in from, to, exact, eps; out changed, left, distances, searches. */
+export const ASSIGN = { FROM: 1, TO: 2, EXACT: 3, CHANGED: 4, LEFT: 5, DISTANCES: 6, SEARCHES: 7, EPS: 0 } as const;
+/** Slots of a seeding request: in chosen and the candidates (ints from CANDIDATES on); out their gains (floats). */
+export const SEEDING = { CHOSEN: 1, COUNT: 2, CANDIDATES: 3, MAX: CONTROL_FLOATS } as const;
+
+const STATE = 0;
+const WAITING = 0;
+const READY = 1;
+const RUN = 2;
+const DONE = 3;
+const EXIT = 4;
+
+/** How long the caller waits for the thread before it gives up on it (ms). */
+const ATTACH_TIMEOUT = 2000;
+const JOIN_TIMEOUT = 60_000;
+
+type Exports = Record<string, (...args: number[]) => number>;
+type Handler = (exports: Exports, loan: HelperLoan, ints: Int32Array, floats: Float64Array) => void;
+
+const HANDLERS: Record<HelperKind, Handler> = {
+  // The points from..to − 1: screened, then settled, with the helper's own reach, sums, masses
+  // and counters (the caller zeroes nothing of them: this does).
+  assign(exports, { memory, layout: L }, ints, floats) {
+    const { buffer } = memory;
+    new Float64Array(buffer, L.reach, L.k).fill(0);
+    new Float64Array(buffer, L.sums, L.k * L.d).fill(0);
+    new Float64Array(buffer, L.mass, L.k).fill(0);
+    const counter = new Int32Array(buffer, L.counter, 4);
+    counter.fill(0);
+    const from = ints[ASSIGN.FROM];
+    const crossers = L.crossers + 4 * from;
+    const eps = floats[ASSIGN.EPS];
+    const crossed = exports.screen(from, ints[ASSIGN.TO], L.d, eps, L.labels, L.others, L.bounds, L.points, L.centres,
+      L.travelled, L.restTravelled, L.half, L.reach, crossers, L.counter);
+    const distances = counter[0];
+    counter.fill(0);
+    ints[ASSIGN.CHANGED] = exports.settle(crossed, eps, ints[ASSIGN.EXACT], L.labels, L.others, L.bounds, L.points,
+      L.centres, L.travelled, L.restTravelled, L.reach, crossers, L.weights, L.sums, L.mass, L.rowIds,
+      L.rowSuffixMin, L.rowBeyond, L.row, L.counter);
+    ints[ASSIGN.DISTANCES] = distances + counter[0];
+    ints[ASSIGN.SEARCHES] = counter[1];
+    ints[ASSIGN.LEFT] = counter[2];
+  },
+  // The gains of the listed candidates, with the helper's own centreDist2 scratch.
+  seeding(exports, { layout: L }, ints, floats) {
+    const chosen = ints[SEEDING.CHOSEN];
+    for (let t = 0; t < ints[SEEDING.COUNT]; t++) {
+      floats[t] = exports.gain(chosen, ints[SEEDING.CANDIDATES + t], L.d, L.sorted, L.x, L.w, L.ids, L.keys,
+        L.heads, L.ends, L.centres, L.centreDist2, L.maxKey);
+    }
+  },
+};
+
+/**
+ * The helper's side of a loan: instantiates the kernel and serves requests until told to stop
+ * (then returns, and the thread can take the next loan). Blocks its thread meanwhile.
+ */
+export function serveHelper(loan: HelperLoan): void {
+  const { ints, floats } = controlViews(loan.memory.buffer, loan.layout.control);
+  // The caller may have given up waiting already: then it has written EXIT, which stays.
+  if (Atomics.compareExchange(ints, STATE, WAITING, READY) !== WAITING) return;
+  Atomics.notify(ints, STATE);
+  const exports = new WebAssembly.Instance(loan.module, { env: { memory: loan.memory } }).exports as Exports;
+  const handle = HANDLERS[loan.kind];
+  for (;;) {
+    const state = Atomics.load(ints, STATE);
+    if (state === EXIT) return;
+    if (state !== RUN) {
+      Atomics.wait(ints, STATE, state);
+      continue;
+    }
+    handle(exports, loan, ints, floats);
+    Atomics.store(ints, STATE, DONE);
+    Atomics.notify(ints, STATE);
+  }
+}
+
+/**
+ * The caller's side of a helper thread, given how to post it a loan (e.g. a worker's postMessage;
+ * the worker calls serveHelper on it).
+ */
+export class HelperThread implements Helper {
+  private ints: Int32Array | undefined;
+
+  constructor(private readonly post: (loan: HelperLoan) => void) {}
+
+  attach(loan: HelperLoan): boolean {
+    const { ints } = controlViews(loan.memory.buffer, loan.layout.control);
+    Atomics.store(ints, STATE, WAITING);
+    this.post(loan);
+    Atomics.wait(ints, STATE, WAITING, ATTACH_TIMEOUT);
+    if (Atomics.compareExchange(ints, STATE, WAITING, EXIT) === WAITING) return false; // too late: it will not start
+    this.ints = ints;
+    return true;
+  }
+
+  start(): void {
+    const ints = this.ints!;
+    Atomics.store(ints, STATE, RUN);
+    Atomics.notify(ints, STATE);
+  }
+
+  join(): void {
+    const ints = this.ints!;
+    const deadline = Date.now() + JOIN_TIMEOUT;
+    while (Atomics.load(ints, STATE) === RUN) {
+      Atomics.wait(ints, STATE, RUN, Math.max(1, deadline - Date.now()));
+      if (Atomics.load(ints, STATE) === RUN && Date.now() >= deadline) {
+        throw new KquantError('INTERNAL', 'The helper thread did not answer');
+      }
+    }
+    Atomics.store(ints, STATE, READY);
+  }
+
+  detach(): void {
+    const ints = this.ints;
+    if (!ints) return;
+    Atomics.store(ints, STATE, EXIT);
+    Atomics.notify(ints, STATE);
+    this.ints = undefined;
+  }
+}
