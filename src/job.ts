@@ -8,7 +8,7 @@ import { watchFolder, writeFileAtomic } from './io/files.js';
 import { readImage, reason } from './io/read.js';
 import { encodeImage, encodeOriginalPng, formatFromPath } from './io/write.js';
 import { largestKUnder } from './pipeline/budget.js';
-import { prepareImage, quantizeImage, type PreparedImage, type QuantizedImage } from './pipeline/quantize.js';
+import { fitOptionsFrom, prepareImage, quantizeImage, type PreparedImage, type QuantizedImage } from './pipeline/quantize.js';
 import { runInWorkers, runSharedInWorkers, workerAvailable } from './parallel/pool.js';
 import type { DecodedImage, OutputFormat, ResultRow } from './types.js';
 
@@ -189,13 +189,9 @@ export interface MadeImage {
   format: OutputFormat;
 }
 
-function fitOptionsOf(spec: JobSpec) {
-  return { init: spec.init, nInit: spec.nInit, maxIter: spec.maxIter, tol: spec.tol, seed: spec.seed, sample: spec.sample };
-}
-
 /** Quantizes `prepared` at `k`: the part of a K that runs on a JavaScript thread. */
-export function fitImage(spec: JobSpec, prepared: PreparedImage, k: number): QuantizedImage {
-  return quantizeImage(prepared, { ...fitOptionsOf(spec), k });
+function fitImage(spec: JobSpec, prepared: PreparedImage, k: number): QuantizedImage {
+  return quantizeImage(prepared, { ...fitOptionsFrom(spec), k });
 }
 
 /** Encodes a quantized image in its output's format and writes it (unless a dry run or standard output). */
@@ -216,7 +212,7 @@ export async function makeImage(spec: JobSpec, input: string, prepared: Prepared
   if (spec.maxBytes === undefined) return writeImage(spec, input, fitImage(spec, prepared, k));
   // K is the upper bound of the search for the best image under the budget.
   const format = formatOf(spec, input, k);
-  const found = await largestKUnder(prepared, spec.maxBytes, { minK: Math.min(2, k), maxK: k }, fitOptionsOf(spec), (q) =>
+  const found = await largestKUnder(prepared, spec.maxBytes, { minK: Math.min(2, k), maxK: k }, fitOptionsFrom(spec), (q) =>
     encodeImage(q, format),
   );
   if (!found) throw new KquantError('OUTPUT', `${input}: even 2 colours take more than ${spec.maxBytes} bytes as ${format}`);

@@ -4,8 +4,8 @@
 import { parentPort } from 'node:worker_threads';
 import { KquantError, type KquantErrorCode } from '../core/errors.js';
 import type { Histogram } from '../core/histogram.js';
-import { fitImage, processInput, type JobResult, type JobSpec, type Task } from '../job.js';
-import type { FitGroup, PreparedImage, QuantizedImage } from '../pipeline/quantize.js';
+import type { JobResult, JobSpec, Task } from '../job.js';
+import { fitOptionsFrom, quantizeImage, type FitGroup, type PreparedImage, type QuantizedImage } from '../pipeline/quantize.js';
 
 /** A prepared image as it crosses threads: its arrays in shared memory, without the pixels (k-means does not read them). */
 export type SharedImage = Omit<PreparedImage, 'pixels'>;
@@ -79,7 +79,7 @@ if (port) {
       const held = images.get(request.id);
       try {
         if (!held) throw new KquantError('INTERNAL', `worker thread has no image ${request.id}`);
-        const quantized = fitImage(held.spec, held.prepared, request.k);
+        const quantized = quantizeImage(held.prepared, { ...fitOptionsFrom(held.spec), k: request.k });
         port.postMessage({ type: 'fitted', unit: request.unit, quantized } satisfies WorkerMessage, [quantized.indices.buffer as ArrayBuffer]);
       } catch (error) {
         port.postMessage({ type: 'error', ...failure(error) } satisfies WorkerMessage);
@@ -89,6 +89,8 @@ if (port) {
     const { spec, task } = request;
     let position = 0;
     try {
+      // Loaded on demand: a thread that only fits never loads sharp (about 0.1 s of CPU a thread).
+      const { processInput } = await import('../job.js');
       await processInput(
         spec,
         task,

@@ -90,6 +90,12 @@ export interface QuantizedImage {
   fitMs: number;
 }
 
+/** The fit options of a job's settings (the fields of FitOptions but k, picked out). */
+export function fitOptionsFrom(settings: Omit<FitOptions, 'k'>): Omit<FitOptions, 'k'> {
+  const { init, nInit, maxIter, tol, seed, sample } = settings;
+  return { init, nInit, maxIter, tol, seed, sample };
+}
+
 /** Histograms the image once; fully transparent pixels become one colour, 0,0,0,0. */
 export function prepareImage(image: DecodedImage): PreparedImage {
   const { width, height, channels } = image;
