@@ -117,31 +117,39 @@ export function prepareImage(image: DecodedImage): PreparedImage {
   }
   const histogram = buildHistogram(pixels, channels, opaque ? 3 : 4);
   let transparentIndex = -1;
-  const opaqueMembers: number[] = [];
-  const translucentMembers: number[] = [];
-  for (let i = 0; i < histogram.n; i++) {
+  const n = histogram.n;
+  const opaqueMembers = new Int32Array(n);
+  const translucentMembers = new Int32Array(opaque ? 0 : n);
+  let opaqueCount = 0;
+  let translucentCount = 0;
+  for (let i = 0; i < n; i++) {
     const alpha = opaque ? 255 : histogram.colours[i] & 255;
     if (alpha === 0) transparentIndex = i;
-    else (alpha === 255 ? opaqueMembers : translucentMembers).push(i);
+    else if (alpha === 255) opaqueMembers[opaqueCount++] = i;
+    else translucentMembers[translucentCount++] = i;
   }
   const groups: FitGroup[] = [];
-  if (translucentMembers.length) groups.push(makeGroup(histogram, translucentMembers, 4));
-  if (opaqueMembers.length) groups.push(makeGroup(histogram, opaqueMembers, 3));
+  if (translucentCount) groups.push(makeGroup(histogram, translucentMembers.subarray(0, translucentCount), 4));
+  if (opaqueCount) groups.push(makeGroup(histogram, opaqueMembers.subarray(0, opaqueCount), 3));
   return { width, height, pixels, channels, histogram, groups, transparentIndex };
 }
 
-function makeGroup(histogram: Histogram, members: number[], d: 3 | 4): FitGroup {
+function makeGroup(histogram: Histogram, members: Int32Array, d: 3 | 4): FitGroup {
   const n = members.length;
   const points = new Float32Array(n * d);
+  const points64 = new Float64Array(n * d);
   const weights = new Float64Array(n);
-  const toHistogram = Int32Array.from(members);
+  const toHistogram = members.slice();
+  const source = histogram.points;
+  const hd = histogram.d;
   let pixels = 0;
-  members.forEach((i, f) => {
-    for (let t = 0; t < d; t++) points[f * d + t] = histogram.points[i * histogram.d + t];
+  for (let f = 0; f < n; f++) {
+    const i = members[f];
+    for (let t = 0; t < d; t++) points64[f * d + t] = points[f * d + t] = source[i * hd + t];
     weights[f] = histogram.weights[i];
     pixels += weights[f];
-  });
-  return { points, points64: Float64Array.from(points), weights, d, toHistogram, pixels };
+  }
+  return { points, points64, weights, d, toHistogram, pixels };
 }
 
 /**
@@ -278,7 +286,7 @@ export function quantizeImage(image: PreparedImage, options: FitOptions): Quanti
 
 /** All non-transparent colours as one RGBA group. */
 function mergeGroups(image: PreparedImage): FitGroup {
-  const members = image.groups.flatMap((g) => Array.from(g.toHistogram)).sort((a, b) => a - b);
+  const members = Int32Array.from(image.groups.flatMap((g) => Array.from(g.toHistogram))).sort();
   return makeGroup(image.histogram, members, image.histogram.d as 3 | 4);
 }
 
