@@ -129,7 +129,8 @@ export async function runSharedInWorkers(
 ): Promise<void> {
   const perInput = spec.ks.length;
   const queue: Unit[] = [];
-  const inputs = new Map<number, { loaded: LoadedInput; shared: SharedImage; left: number; holders: Set<Worker> }>();
+  // Only the shared copy of a prepared image is kept (rows need the decoded image and the baseline).
+  const inputs = new Map<number, { loaded: Omit<LoadedInput, 'prepared'>; shared: SharedImage; left: number; holders: Set<Worker> }>();
   /** Units handed out and not yet made, by slot (input × K). */
   const handedOut = new Map<number, Unit>();
   const idle: Worker[] = [];
@@ -217,7 +218,8 @@ export async function runSharedInWorkers(
           continue;
         }
         for (const note of loaded.decoded.notes) onNote(note);
-        inputs.set(inputIndex, { loaded, shared: shareImage(loaded.prepared), left: perInput, holders: new Set() });
+        const { decoded, originalPng, prepared } = loaded;
+        inputs.set(inputIndex, { loaded: { decoded, originalPng }, shared: shareImage(prepared), left: perInput, holders: new Set() });
         // In the order results are printed, so that they stream. Measured against costliest-first
         // on the china.jpg sweep: the threads finished as close together (K costs are alike),
         // and costliest-first held every line back until the end.
