@@ -8,8 +8,8 @@ import { watchFolder, writeFileAtomic } from './io/files.js';
 import { readImage, reason } from './io/read.js';
 import { encodeImage, encodeOriginalPng, formatFromPath } from './io/write.js';
 import { largestKUnder } from './pipeline/budget.js';
-import { prepareImage, quantizeImage, type QuantizedImage } from './pipeline/quantize.js';
-import { runInWorkers, workerAvailable } from './parallel/pool.js';
+import { fitOptionsFrom, prepareImage, quantizeImage, type PreparedImage, type QuantizedImage } from './pipeline/quantize.js';
+import { runInWorkers, runSharedInWorkers, workerAvailable } from './parallel/pool.js';
 import type { DecodedImage, OutputFormat, ResultRow } from './types.js';
 
 export interface JobSpec {
@@ -125,14 +125,21 @@ export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<Resul
     hooks.onProgress?.({ input: result.row.input, k: result.row.k, done: rows.length, total });
     await hooks.onResult?.(result);
   };
-  const tasks = planTasks(spec);
-  const jobs = Math.min(spec.jobs ?? 1, tasks.length);
-  if (jobs > 1 && !hooks.keepBytes && !spec.inputs.includes('-') && workerAvailable()) {
+  const onNote = (message: string) => hooks.onNote?.(message);
+  const threads = Math.min(spec.jobs ?? 1, total);
+  if (threads > 1 && !hooks.keepBytes && !spec.inputs.includes('-') && workerAvailable()) {
     for (const input of spec.inputs) for (const k of spec.ks) watchFolder(dirname(resolve(outputPathFor(spec, input, k))));
-    await runInWorkers(spec, tasks, jobs, emit, (message) => hooks.onNote?.(message));
+    if (spec.inputs.length >= threads || spec.maxBytes !== undefined) {
+      // Enough inputs to keep every thread busy: each thread reads and quantizes whole inputs.
+      await runInWorkers(spec, planTasks(spec), threads, emit, onNote);
+    } else {
+      // Fewer inputs than threads (a sweep): this thread reads each input once and the threads
+      // share its histogram, taking one K at a time as each is free.
+      await runSharedInWorkers(spec, threads, emit, onNote);
+    }
   } else {
-    for (const task of tasks) {
-      await processInput(spec, task, Boolean(hooks.keepBytes), emit, (message) => hooks.onNote?.(message));
+    for (const task of planTasks({ ...spec, jobs: 1 })) {
+      await processInput(spec, task, Boolean(hooks.keepBytes), emit, onNote);
     }
   }
   return rows;
@@ -147,33 +154,83 @@ export interface Task {
   kIndexes: number[];
 }
 
-/**
- * Splits the spec into tasks for parallel threads: a task per input when there are enough inputs;
- * otherwise each input's K are dealt into groups of about equal cost (a K costs about K), largest
- * first, so the thread with K=1024 is not also given K=512.
- */
+/** A task per input, at every K (the unit of work of a thread when there are enough inputs). */
 export function planTasks(spec: JobSpec): Task[] {
-  const jobs = spec.jobs ?? 1;
   const all = spec.ks.map((_, i) => i);
-  if (jobs <= 1 || spec.inputs.length >= jobs || spec.ks.length < 2) {
-    return spec.inputs.map((input, inputIndex) => ({ inputIndex, input, ks: spec.ks, kIndexes: all }));
-  }
-  const groups = Math.min(jobs, spec.ks.length);
-  const tasks: Task[] = [];
-  spec.inputs.forEach((input, inputIndex) => {
-    const buckets: number[][] = Array.from({ length: groups }, () => []);
-    const load = new Array<number>(groups).fill(0);
-    for (const i of [...all].sort((a, b) => spec.ks[b] - spec.ks[a] || a - b)) {
-      const lightest = load.indexOf(Math.min(...load));
-      buckets[lightest].push(i);
-      load[lightest] += spec.ks[i];
-    }
-    for (const bucket of buckets) {
-      bucket.sort((a, b) => a - b);
-      if (bucket.length) tasks.push({ inputIndex, input, ks: bucket.map((i) => spec.ks[i]), kIndexes: bucket });
-    }
-  });
-  return tasks;
+  return spec.inputs.map((input, inputIndex) => ({ inputIndex, input, ks: spec.ks, kIndexes: all }));
+}
+
+/** An input read and histogrammed, ready for any K; `originalPng` is being encoded meanwhile. */
+export interface LoadedInput {
+  decoded: DecodedImage;
+  prepared: PreparedImage;
+  /** The baseline lossless PNG, when measured (undefined when skipped or failed). */
+  originalPng: Promise<Buffer | undefined>;
+}
+
+/** Reads and histograms one input, and starts its baseline PNG on sharp's threads. Throws KquantError. */
+export async function loadInput(spec: JobSpec, input: string): Promise<LoadedInput> {
+  const decoded = await readImage(input, { maxPixels: spec.maxPixels });
+  const prepared = prepareImage(decoded);
+  // The baseline PNG is encoded by sharp's threads while k-means runs.
+  const measureBaseline = spec.baseline ?? decoded.width * decoded.height <= BASELINE_AUTO_MAX_PIXELS;
+  const originalPng = measureBaseline
+    ? encodeOriginalPng(prepared.pixels, decoded.width, decoded.height, decoded.channels).catch(() => undefined)
+    : Promise.resolve(undefined);
+  return { decoded, prepared, originalPng };
+}
+
+/** One K of an input, quantized, encoded and written (unless a dry run or standard output). */
+export interface MadeImage {
+  quantized: QuantizedImage;
+  bytes: Uint8Array;
+  /** Where it goes: a path or `-` (not written on a dry run). */
+  output: string;
+  format: OutputFormat;
+}
+
+/** Quantizes `prepared` at `k`: the part of a K that runs on a JavaScript thread. */
+function fitImage(spec: JobSpec, prepared: PreparedImage, k: number): QuantizedImage {
+  return quantizeImage(prepared, { ...fitOptionsFrom(spec), k });
+}
+
+/** Encodes a quantized image in its output's format and writes it (unless a dry run or standard output). */
+export async function writeImage(spec: JobSpec, input: string, quantized: QuantizedImage): Promise<MadeImage> {
+  const format = formatOf(spec, input, quantized.k);
+  const bytes = await encodeImage(quantized, format);
+  return saveImage(spec, input, quantized, bytes, format);
+}
+
+async function saveImage(spec: JobSpec, input: string, quantized: QuantizedImage, bytes: Uint8Array, format: OutputFormat): Promise<MadeImage> {
+  const output = outputPathFor(spec, input, quantized.k);
+  if (!spec.dryRun && output !== '-') await writeFileAtomic(output, bytes, { force: spec.force });
+  return { quantized, bytes, output, format };
+}
+
+/** Quantizes `prepared` at `k` (or searches K up to it under --max-bytes), encodes and writes it. */
+export async function makeImage(spec: JobSpec, input: string, prepared: PreparedImage, k: number): Promise<MadeImage> {
+  if (spec.maxBytes === undefined) return writeImage(spec, input, fitImage(spec, prepared, k));
+  // K is the upper bound of the search for the best image under the budget.
+  const format = formatOf(spec, input, k);
+  const found = await largestKUnder(prepared, spec.maxBytes, { minK: Math.min(2, k), maxK: k }, fitOptionsFrom(spec), (q) =>
+    encodeImage(q, format),
+  );
+  if (!found) throw new KquantError('OUTPUT', `${input}: even 2 colours take more than ${spec.maxBytes} bytes as ${format}`);
+  return saveImage(spec, input, found.quantized, found.bytes, format);
+}
+
+/** The result of one made image: its row, once the baseline PNG is known. */
+export async function resultOf(
+  spec: JobSpec,
+  input: string,
+  loaded: { decoded: DecodedImage; originalPng: Promise<Buffer | undefined> },
+  made: { quantized: QuantizedImage; bytesLength: number; output: string; format: OutputFormat },
+): Promise<JobResult> {
+  const original = await loaded.originalPng;
+  const output = spec.dryRun ? '' : made.output;
+  const row = makeRow(spec, input, loaded.decoded, made.quantized, output, made.bytesLength, original?.length ?? 0);
+  if (made.format === 'jpg') row.warnings = ['JPEG is lossy: the written file has more colours than K'];
+  return { row, quantized: made.quantized, decoded: loaded.decoded, originalPng: original };
 }
 
 /** Reads one input and makes each of the task's K, handing each result to `emit` as it is written. */
@@ -185,58 +242,22 @@ export async function processInput(
   onNote: (message: string) => void,
 ): Promise<void> {
   const { input } = task;
-  let decoded: DecodedImage;
+  let loaded: LoadedInput;
   try {
-    decoded = await readImage(input, { maxPixels: spec.maxPixels });
+    loaded = await loadInput(spec, input);
   } catch (error) {
     for (const k of task.ks) await emit({ row: failedRow(spec, input, k, error) });
     return;
   }
-  if (task.kIndexes[0] === 0) for (const note of decoded.notes) onNote(note);
-  const prepared = prepareImage(decoded);
-  // The baseline PNG is encoded by sharp's threads while k-means runs on this one.
-  const measureBaseline = spec.baseline ?? decoded.width * decoded.height <= BASELINE_AUTO_MAX_PIXELS;
-  const originalPng = measureBaseline
-    ? encodeOriginalPng(prepared.pixels, decoded.width, decoded.height, decoded.channels).catch(() => undefined)
-    : Promise.resolve(undefined);
-  const fitOptions = {
-    init: spec.init,
-    nInit: spec.nInit,
-    maxIter: spec.maxIter,
-    tol: spec.tol,
-    seed: spec.seed,
-    sample: spec.sample,
-  };
+  if (task.kIndexes[0] === 0) for (const note of loaded.decoded.notes) onNote(note);
   for (const k of task.ks) {
     try {
-      const format = formatOf(spec, input, k);
-      let quantized: QuantizedImage;
-      let bytes: Uint8Array;
-      if (spec.maxBytes !== undefined) {
-        // K is the upper bound of the search for the best image under the budget.
-        const found = await largestKUnder(prepared, spec.maxBytes, { minK: Math.min(2, k), maxK: k }, fitOptions, (q) =>
-          encodeImage(q, format),
-        );
-        if (!found) throw new KquantError('OUTPUT', `${input}: even 2 colours take more than ${spec.maxBytes} bytes as ${format}`);
-        ({ quantized, bytes } = found);
-      } else {
-        quantized = quantizeImage(prepared, { ...fitOptions, k });
-        bytes = await encodeImage(quantized, format);
-      }
-      const output = outputPathFor(spec, input, quantized.k);
-      if (!spec.dryRun && output !== '-') await writeFileAtomic(output, bytes, { force: spec.force });
-      const original = await originalPng;
-      const row = makeRow(spec, input, decoded, quantized, spec.dryRun ? '' : output, bytes.length, original?.length ?? 0);
-      if (format === 'jpg') row.warnings = ['JPEG is lossy: the written file has more colours than K'];
-      await emit({
-        row,
-        quantized,
-        decoded,
-        bytes: output === '-' || keepBytes ? Buffer.from(bytes) : undefined,
-        originalPng: original,
-      });
+      const made = await makeImage(spec, input, loaded.prepared, k);
+      const result = await resultOf(spec, input, loaded, { ...made, bytesLength: made.bytes.length });
+      if (made.output === '-' || keepBytes) result.bytes = Buffer.from(made.bytes);
+      await emit(result);
     } catch (error) {
-      await emit({ row: failedRow(spec, input, k, error), decoded });
+      await emit({ row: failedRow(spec, input, k, error), decoded: loaded.decoded });
     }
   }
 }
@@ -281,7 +302,7 @@ function makeRow(
   };
 }
 
-function failedRow(spec: JobSpec, input: string, k: number, error: unknown): ResultRow {
+export function failedRow(spec: JobSpec, input: string, k: number, error: unknown): ResultRow {
   // Only the expected failures of one input become a row; a bug stops the run.
   if (!(error instanceof KquantError) || error.code === 'INTERNAL') throw error;
   return {

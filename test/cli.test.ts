@@ -1,6 +1,6 @@
 // The CLI as a person or a script runs it: a subprocess of bin/kquant.js.
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHINA, FLOWER, decode, distinctColours, listFiles, runCli, tempDir, threeColourPng } from './helpers.js';
@@ -158,6 +158,79 @@ describe('kquant CLI on threads', () => {
     expect(strip(parallel.stdout.toString())).toEqual(strip(serial.stdout.toString()));
     expect(listFiles(two)).toEqual(listFiles(one));
     for (const name of listFiles(one)) expect(readFileSync(join(two, name)).equals(readFileSync(join(one, name)))).toBe(true);
+  });
+});
+
+describe('kquant sweep of one input on threads (the threads share its histogram)', () => {
+  const strip = (text: string) =>
+    text
+      .trim()
+      .split('\n')
+      .map((line) => {
+        const { fitMs: _fitMs, output, ...rest } = JSON.parse(line);
+        return { ...rest, output: output ? basename(output) : output };
+      });
+
+  /** RGBA with opaque, translucent and fully transparent pixels: two fit groups and a transparent entry. */
+  async function translucentPng(path: string): Promise<void> {
+    const width = 80;
+    const height = 60;
+    const data = Buffer.alloc(width * height * 4);
+    for (let p = 0; p < width * height; p++) {
+      const x = p % width;
+      const y = Math.floor(p / width);
+      data.set([(x * 3) & 255, (y * 4) & 255, (x * y) & 255, x < 10 ? 0 : x < 40 ? 60 + y : 255], p * 4);
+    }
+    await sharp(data, { raw: { width, height, channels: 4 } }).png().toFile(path);
+  }
+
+  it.each([
+    ['flower.jpg, K up to 300 (16-bit indices), sampled', FLOWER, ['--colors', '2,5,16,300', '--sample', '20000']],
+    ['a translucent PNG', 'translucent', ['--colors', '2,3,9,40']],
+  ])('%s: the same bytes and rows with -j 1, 2 and 3', async (_, source, options) => {
+    const dir = tempDir();
+    let input = source;
+    if (source === 'translucent') {
+      input = join(dir, 'translucent.png');
+      await translucentPng(input);
+    }
+    const runs = ['1', '2', '3'].map((jobs) => {
+      const out = join(dir, `j${jobs}`);
+      const run = runCli([input, ...options, '--json', '--out-dir', out, '-j', jobs]);
+      expect(run.stderr.toString()).not.toMatch(/error/);
+      expect(run.status).toBe(0);
+      return { out, rows: strip(run.stdout.toString()) };
+    });
+    const [serial, ...parallel] = runs;
+    expect(serial.rows.map((row) => row.k)).toEqual(options[1].split(',').map(Number));
+    for (const other of parallel) {
+      expect(other.rows).toEqual(serial.rows);
+      expect(listFiles(other.out)).toEqual(listFiles(serial.out));
+      for (const name of listFiles(serial.out)) {
+        expect(readFileSync(join(other.out, name)).equals(readFileSync(join(serial.out, name))), name).toBe(true);
+      }
+    }
+  });
+
+  it('a K whose output cannot be written fails alone, in its row, as with one thread', () => {
+    const dir = tempDir();
+    const rowsOf = (jobs: string) => {
+      const out = join(dir, `j${jobs}`);
+      mkdirSync(join(out, 'flower-k4.png'), { recursive: true }); // a folder where K=4 would go
+      const run = runCli([FLOWER, '--colors', '2,4,8', '--json', '--out-dir', out, '-j', jobs]);
+      expect(run.status).toBe(1);
+      expect(run.stderr.toString()).toContain('flower-k4.png');
+      expect(run.stderr.toString()).not.toMatch(/\n\s+at /);
+      expect(listFiles(out)).toEqual(['flower-k2.png', 'flower-k4.png', 'flower-k8.png']);
+      return strip(run.stdout.toString()).map((row) => ({ ...row, error: row.error?.replace(out, '<out>') }));
+    };
+    const serial = rowsOf('1');
+    expect(serial.map((row) => [row.k, Boolean(row.error)])).toEqual([
+      [2, false],
+      [4, true],
+      [8, false],
+    ]);
+    expect(rowsOf('2')).toEqual(serial);
   });
 });
 
