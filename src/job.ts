@@ -9,6 +9,8 @@ import { readImage, reason } from './io/read.js';
 import { encodeImage, encodeOriginalPng, formatFromPath } from './io/write.js';
 import { largestKUnder } from './pipeline/budget.js';
 import { fitOptionsFrom, prepareImage, quantizeImage, type PreparedImage, type QuantizedImage } from './pipeline/quantize.js';
+import type { Helper } from './core/helper-thread.js';
+import { startHelperThread } from './parallel/helper-thread.js';
 import { runInWorkers, runSharedInWorkers, workerAvailable } from './parallel/pool.js';
 import type { DecodedImage, OutputFormat, ResultRow } from './types.js';
 
@@ -138,8 +140,15 @@ export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<Resul
       await runSharedInWorkers(spec, threads, emit, onNote);
     }
   } else {
-    for (const task of planTasks({ ...spec, jobs: 1 })) {
-      await processInput(spec, task, Boolean(hooks.keepBytes), emit, onNote);
+    // One image at one K with a core to spare: a helper thread takes half of the fit's work. It
+    // starts now, while the image is read.
+    const thread = total === 1 && (spec.jobs ?? 1) > 1 ? startHelperThread() : undefined;
+    try {
+      for (const task of planTasks({ ...spec, jobs: 1 })) {
+        await processInput(spec, task, Boolean(hooks.keepBytes), emit, onNote, thread?.helper);
+      }
+    } finally {
+      await thread?.close();
     }
   }
   return rows;
@@ -190,8 +199,8 @@ export interface MadeImage {
 }
 
 /** Quantizes `prepared` at `k`: the part of a K that runs on a JavaScript thread. */
-function fitImage(spec: JobSpec, prepared: PreparedImage, k: number): QuantizedImage {
-  return quantizeImage(prepared, { ...fitOptionsFrom(spec), k });
+function fitImage(spec: JobSpec, prepared: PreparedImage, k: number, helper?: Helper): QuantizedImage {
+  return quantizeImage(prepared, { ...fitOptionsFrom(spec), k, helper });
 }
 
 /** Encodes a quantized image in its output's format and writes it (unless a dry run or standard output). */
@@ -208,11 +217,11 @@ async function saveImage(spec: JobSpec, input: string, quantized: QuantizedImage
 }
 
 /** Quantizes `prepared` at `k` (or searches K up to it under --max-bytes), encodes and writes it. */
-export async function makeImage(spec: JobSpec, input: string, prepared: PreparedImage, k: number): Promise<MadeImage> {
-  if (spec.maxBytes === undefined) return writeImage(spec, input, fitImage(spec, prepared, k));
+export async function makeImage(spec: JobSpec, input: string, prepared: PreparedImage, k: number, helper?: Helper): Promise<MadeImage> {
+  if (spec.maxBytes === undefined) return writeImage(spec, input, fitImage(spec, prepared, k, helper));
   // K is the upper bound of the search for the best image under the budget.
   const format = formatOf(spec, input, k);
-  const found = await largestKUnder(prepared, spec.maxBytes, { minK: Math.min(2, k), maxK: k }, fitOptionsFrom(spec), (q) =>
+  const found = await largestKUnder(prepared, spec.maxBytes, { minK: Math.min(2, k), maxK: k }, { ...fitOptionsFrom(spec), helper }, (q) =>
     encodeImage(q, format),
   );
   if (!found) throw new KquantError('OUTPUT', `${input}: even 2 colours take more than ${spec.maxBytes} bytes as ${format}`);
@@ -240,6 +249,7 @@ export async function processInput(
   keepBytes: boolean,
   emit: (result: JobResult) => Promise<void>,
   onNote: (message: string) => void,
+  helper?: Helper,
 ): Promise<void> {
   const { input } = task;
   let loaded: LoadedInput;
@@ -252,7 +262,7 @@ export async function processInput(
   if (task.kIndexes[0] === 0) for (const note of loaded.decoded.notes) onNote(note);
   for (const k of task.ks) {
     try {
-      const made = await makeImage(spec, input, loaded.prepared, k);
+      const made = await makeImage(spec, input, loaded.prepared, k, helper);
       const result = await resultOf(spec, input, loaded, { ...made, bytesLength: made.bytes.length });
       if (made.output === '-' || keepBytes) result.bytes = Buffer.from(made.bytes);
       await emit(result);

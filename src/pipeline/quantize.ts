@@ -1,5 +1,6 @@
 // Quantizes one decoded image at one K: histogram (once per image), k-means, 8-bit palette, indices.
 // Pure: no I/O; an image's histogram is prepared once and reused for every K of a sweep.
+import type { Helper } from '../core/helper-thread.js';
 import { KquantError } from '../core/errors.js';
 import { buildHistogram, type Histogram } from '../core/histogram.js';
 import { kmeans, KMEANS_DEFAULTS, type InitMethod } from '../core/kmeans.js';
@@ -37,6 +38,8 @@ export interface FitOptions {
   seed?: number;
   /** Fit on this many pixels drawn with the seed, then assign every pixel (optional, default: fit on all). */
   sample?: number;
+  /** A second thread for the fit (optional; see core/helper-thread.ts): the same result, sooner. */
+  helper?: Helper;
 }
 
 /**
@@ -176,7 +179,15 @@ interface GroupFit {
 /** k-means on one group (on a sample of it when asked), rounded to an 8-bit palette. */
 function fitGroup(group: FitGroup, k: number, options: FitOptions, seed: number, sample: number | undefined): GroupFit {
   const { d } = group;
-  const kmeansOptions = { k, init: options.init, nInit: options.nInit ?? autoRestarts(options.k), maxIter: options.maxIter, tol: options.tol ?? IMAGE_TOL, seed };
+  const kmeansOptions = {
+    k,
+    init: options.init,
+    nInit: options.nInit ?? autoRestarts(options.k),
+    maxIter: options.maxIter,
+    tol: options.tol ?? IMAGE_TOL,
+    seed,
+    helper: options.helper,
+  };
   if (sample !== undefined && sample < group.pixels) {
     // The classic notebook's method: fit on a seeded sample of pixels, then assign every pixel.
     const draws = drawByWeight(group.weights, sample, makeRng(`${seed}:sample`));
