@@ -184,6 +184,7 @@ describe('bad options: exit 2, one line, nothing done', () => {
     [['--colors', ''], /argument '' is invalid/],
     [['--bogus'], /unknown option '--bogus'/],
     [['--seed', '-1'], /'--seed <n>' argument '-1' is invalid/],
+    [['--n-init', 'x'], /'--n-init <n>' argument 'x' is invalid\. expected auto or a whole number from 1 to 100, got "x"/],
     [['--max-pixels', '0'], /'--max-pixels <n>' argument '0' is invalid/],
     [['--format', 'bmp'], /'--format <format>' argument 'bmp' is invalid/],
     [['--colors', '4', '-o', 'x.bmp'], /x\.bmp: unknown output format/],

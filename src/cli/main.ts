@@ -2,7 +2,7 @@
 // CSV. commander, console and process live here and nowhere else.
 import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { KquantError, type KquantErrorCode } from '../core/errors.js';
 import { KMEANS_DEFAULTS, MAX_K } from '../core/kmeans.js';
 import { exists, removeTemporaryFiles, writeFileAtomic } from '../io/files.js';
@@ -102,7 +102,14 @@ export function makeProgram(run: (inputs: string[], options: CliOptions) => Prom
     .option('--json', 'print one JSON object a result on stdout instead of a line')
     .option('--seed <n>', 'seed of every random choice; the same seed gives the same bytes', integerIn(0, 2 ** 32 - 1), KMEANS_DEFAULTS.seed)
     .option('--init <method>', 'first centres: kmeans++ or random', oneOf(['kmeans++', 'random'] as const), KMEANS_DEFAULTS.init)
-    .option('--n-init <n>', 'k-means restarts, the lowest error wins; auto is 3 up to K=32, 1 above', (text: string): number | 'auto' => (text === 'auto' ? 'auto' : integerIn(1, 100)(text)), 'auto' as number | 'auto')
+    .option('--n-init <n>', 'k-means restarts, the lowest error wins; auto is 3 up to K=32, 1 above', (text: string): number | 'auto' => {
+      if (text === 'auto') return 'auto';
+      try {
+        return integerIn(1, 100)(text);
+      } catch {
+        throw new InvalidArgumentError(`expected auto or a whole number from 1 to 100, got "${text}"`);
+      }
+    }, 'auto' as number | 'auto')
     .option('--max-iter <n>', 'most Lloyd iterations', integerIn(1, 100000), KMEANS_DEFAULTS.maxIter)
     .option('--tol <x>', "stop when centres move less than this, relative to the data's variance (scikit-learn's meaning)", numberIn(0, 1), IMAGE_TOL)
     .option('--sample <n>', 'fit on n pixels drawn with the seed, then assign every pixel (fast on big images)', integerIn(1, 2 ** 31))

@@ -56,9 +56,42 @@ const RUN = 2;
 const DONE = 3;
 const EXIT = 4;
 
+// Raised while a side sleeps on the state, so that the other notifies it (notifying costs about
+// 0.1 ms, a request about as much: a side that is awake, spinning, needs none).
+const HELPER_SLEEPING = CONTROL_INTS - 2;
+const CALLER_SLEEPING = CONTROL_INTS - 1;
+
 /** How long the caller waits for the thread before it gives up on it (ms). */
 const ATTACH_TIMEOUT = 2000;
 const JOIN_TIMEOUT = 60_000;
+/** How long a side spins for a change of state before it sleeps (ms): requests come that close. */
+const SPIN_MS = 2;
+
+/**
+ * Waits while the state is `value`: spins, then sleeps with its `sleeping` slot raised. Returns
+ * false after `timeout` ms. (The other side stores the state and then reads `sleeping`; this side
+ * stores `sleeping` and then reads the state: one of them sees the other's store.)
+ */
+function awaitChange(ints: Int32Array, value: number, sleeping: number, timeout = Infinity): boolean {
+  const start = performance.now();
+  let spins = 0;
+  while (Atomics.load(ints, STATE) === value) {
+    if ((++spins & 1023) !== 0) continue;
+    const elapsed = performance.now() - start;
+    if (elapsed < SPIN_MS) continue;
+    if (elapsed >= timeout) return false;
+    Atomics.store(ints, sleeping, 1);
+    Atomics.wait(ints, STATE, value, timeout === Infinity ? undefined : timeout - elapsed);
+    Atomics.store(ints, sleeping, 0);
+  }
+  return true;
+}
+
+/** Sets the state, and wakes the other side if it sleeps. */
+function setState(ints: Int32Array, value: number, otherSleeping: number): void {
+  Atomics.store(ints, STATE, value);
+  if (Atomics.load(ints, otherSleeping) !== 0) Atomics.notify(ints, STATE);
+}
 
 type Exports = Record<string, (...args: number[]) => number>;
 type Handler = (exports: Exports, loan: HelperLoan, ints: Int32Array, floats: Float64Array) => void;
@@ -112,12 +145,11 @@ export function serveHelper(loan: HelperLoan): void {
     const state = Atomics.load(ints, STATE);
     if (state === EXIT) return;
     if (state !== RUN) {
-      Atomics.wait(ints, STATE, state);
+      awaitChange(ints, state, HELPER_SLEEPING);
       continue;
     }
     handle(exports, loan, ints, floats);
-    Atomics.store(ints, STATE, DONE);
-    Atomics.notify(ints, STATE);
+    setState(ints, DONE, CALLER_SLEEPING);
   }
 }
 
@@ -132,6 +164,7 @@ export class HelperThread implements Helper {
 
   attach(loan: HelperLoan): boolean {
     const { ints } = controlViews(loan.memory.buffer, loan.layout.control);
+    ints.fill(0);
     Atomics.store(ints, STATE, WAITING);
     this.post(loan);
     Atomics.wait(ints, STATE, WAITING, ATTACH_TIMEOUT);
@@ -141,28 +174,20 @@ export class HelperThread implements Helper {
   }
 
   start(): void {
-    const ints = this.ints!;
-    Atomics.store(ints, STATE, RUN);
-    Atomics.notify(ints, STATE);
+    setState(this.ints!, RUN, HELPER_SLEEPING);
   }
 
   join(): void {
     const ints = this.ints!;
-    const deadline = Date.now() + JOIN_TIMEOUT;
-    while (Atomics.load(ints, STATE) === RUN) {
-      Atomics.wait(ints, STATE, RUN, Math.max(1, deadline - Date.now()));
-      if (Atomics.load(ints, STATE) === RUN && Date.now() >= deadline) {
-        throw new KquantError('INTERNAL', 'The helper thread did not answer');
-      }
-    }
+    if (!awaitChange(ints, RUN, CALLER_SLEEPING, JOIN_TIMEOUT)) throw new KquantError('INTERNAL', 'The helper thread did not answer');
+    // No need to wake the helper: it waits for RUN or EXIT, and both notify it if it sleeps.
     Atomics.store(ints, STATE, READY);
   }
 
   detach(): void {
     const ints = this.ints;
     if (!ints) return;
-    Atomics.store(ints, STATE, EXIT);
-    Atomics.notify(ints, STATE);
+    setState(ints, EXIT, HELPER_SLEEPING);
     this.ints = undefined;
   }
 }

@@ -38,7 +38,7 @@ export interface LloydMemory {
   settle:
     | ((count: number, eps: number, exact: boolean) => { changed: number; distances: number; searches: number; left: number })
     | undefined;
-  /** A helper thread's own reach, sums and masses (see assign-helper.ts). */
+  /** A helper thread's own reach, sums and masses (see helper-thread.ts). */
   helperReach: Float64Array;
   helperSums: Float64Array;
   helperMass: Float64Array;

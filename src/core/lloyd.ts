@@ -560,7 +560,7 @@ class PrunedLloyd {
    * with a margin for rounding: a tie must be looked at, so that it goes to the lowest index as in
    * the brute-force scan. A point that fails gets its upper bound tightened to the exact distance
    * and is tested again. Lists the points that still fail in `crossers`; returns how many.
-   * (wasm/screen.wat is this loop compiled by hand; the two are tested against each other.)
+   * (wasm/assign.wat has this loop written by hand; the two are tested against each other.)
    */
   screen(): number {
     const { points, n, d, centres, labels, others, bounds, half, eps, travelled, restTravelled, reach, crossers, stats } = this;
