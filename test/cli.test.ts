@@ -11,6 +11,13 @@ describe('kquant CLI', () => {
     dir = tempDir();
   });
 
+  it('prints its version, the one in package.json', () => {
+    const run = runCli(['--version']);
+    expect(run.status).toBe(0);
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string };
+    expect(run.stdout.toString().trim()).toBe(version);
+  });
+
   it('writes one indexed PNG and prints one line', async () => {
     const out = join(dir, 'one.png');
     const run = runCli([FLOWER, '--colors', '16', '-o', out]);

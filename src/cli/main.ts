@@ -1,5 +1,6 @@
 // The kquant command: parses options, runs the job, prints a line (or JSON) a result, writes the
 // CSV. commander, console and process live here and nowhere else.
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -14,6 +15,9 @@ import type { InitMethod, OutputFormat, ResultRow } from '../types.js';
 import { integerIn, numberIn, oneOf, parseBytes, parseColours } from './options.js';
 import { ReportBuilder, checkPalettePath, palettePathFor, writePalette } from './extras.js';
 import { makeProgress } from './progress.js';
+
+/** The package's version (package.json sits two folders above dist/cli). */
+const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 /** Exit codes, documented in the README. */
 export const EXIT = {
@@ -85,6 +89,7 @@ Exit codes: 0 done, 1 an input or output failed (the others were done), 2 bad us
 export function makeProgram(run: (inputs: string[], options: CliOptions) => Promise<void>): Command {
   const program = new Command('kquant');
   program
+    .version(VERSION, '-V, --version', 'print the version')
     .description('Quantize images to K colours by exact k-means (k-means++ initialisation) and report what each K costs and keeps.')
     .argument('<inputs...>', 'images to quantize (JPEG, PNG, WebP, GIF, TIFF, AVIF), or - for standard input')
     .option('-c, --colors <K>', `colours: 16, a doubling range 2..1024, or a list 3,5,12 (2 to ${MAX_K})`, parseColours, parseColours(DEFAULT_COLOURS))
@@ -114,7 +119,7 @@ export function makeProgram(run: (inputs: string[], options: CliOptions) => Prom
     .option('--tol <x>', "stop when centres move less than this, relative to the data's variance (scikit-learn's meaning)", numberIn(0, 1), IMAGE_TOL)
     .option('--sample <n>', 'fit on n pixels drawn with the seed, then assign every pixel (fast on big images)', integerIn(1, 2 ** 31))
     .option('--max-pixels <n>', 'refuse larger images before decoding them', integerIn(1, Number.MAX_SAFE_INTEGER), DEFAULT_MAX_PIXELS)
-    .option('-j, --jobs <n>', 'threads for several inputs or K (results and bytes are the same for any n)', integerIn(1, 256), availableParallelism())
+    .option('-j, --jobs <n>', 'threads for several inputs or K, or to help the k-means of a single one (results and bytes are the same for any n)', integerIn(1, 256), availableParallelism())
     .option('-f, --force', 'replace existing output files')
     .option('-q, --quiet', 'print nothing but errors')
     .option('--verbose', 'print the stack of an internal error')
