@@ -155,11 +155,27 @@ describe('k-means++', () => {
         let gain = 0;
         for (let i = 0; i < n; i++) gain += weights[i] * Math.max(0, closest[i] - dist2(points, d, i, y));
         expect(seeding.gainOf(y)).toBe(gain);
+        expect(seeding.gainOfReference(y)).toBe(gain);
       }
       const next = seeding.sample(rng() * seeding.potential());
       seeding.add(next);
       centres.push(next);
       refresh();
+    }
+  });
+
+  it.each([3, 4])('gives the same centres and labels with the WebAssembly gain as with the TypeScript one (d = %i)', (d) => {
+    const rng = makeRng(`kernels ${d}`);
+    const n = 4000;
+    const points = new Float64Array(n * d).map(() => rng() * 255);
+    const weights = new Float64Array(n).map(() => 1 + Math.floor(rng() * 9));
+    for (const k of [5, 31, 32, 200]) {
+      const labelsWasm = new Uint16Array(n);
+      const labelsTs = new Uint16Array(n);
+      const wasm = initKMeansPlusPlus(points, n, d, weights, k, makeRng(k), undefined, labelsWasm, 'wasm');
+      const ts = initKMeansPlusPlus(points, n, d, weights, k, makeRng(k), undefined, labelsTs, 'js');
+      expect(wasm.every((v, i) => Object.is(v, ts[i]))).toBe(true);
+      expect(labelsWasm).toEqual(labelsTs);
     }
   });
 
