@@ -11,6 +11,7 @@ import { buildHistogram } from '../src/core/histogram.js';
 import { initKMeansPlusPlus } from '../src/core/init.js';
 import { meanVariance } from '../src/core/kmeans.js';
 import { lloydAccelerated, lloydReference, type LloydResult } from '../src/core/lloyd.js';
+import { allocateLloyd } from '../src/core/lloyd-memory.js';
 import { makeRng } from '../src/core/rng.js';
 import { CHINA, ROOT } from './helpers.js';
 
@@ -83,6 +84,23 @@ describe('seeding and assign step on two threads', () => {
     const two = lloydAccelerated(x, n, 3, w, init, { ...options, helper });
     expect(attached).toBe(before + 1);
     expectSame(two, lloydReference(x, n, 3, w, init, options));
+  });
+
+  it('takes the next loan after one the caller ended without waiting for its request', () => {
+    // As a caller's finally does when it fails between start and join. (Whether the helper is
+    // still in the request when the loan ends depends on timing: either way it must come back.)
+    const first = allocateLloyd(200_000, 256, 3, 'wasm').loan!;
+    const second = allocateLloyd(1000, 8, 3, 'wasm').loan!;
+    const thread = new HelperThread((loan) => worker.postMessage(loan));
+    for (const loan of [first, second, first]) {
+      expect(thread.attach(loan)).toBe(true);
+      thread.start();
+      thread.detach();
+    }
+    expect(thread.attach(second)).toBe(true);
+    thread.start();
+    thread.join();
+    thread.detach();
   });
 
   it('runs on one thread when the helper does not take the fit', () => {

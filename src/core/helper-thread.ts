@@ -149,7 +149,9 @@ export function serveHelper(loan: HelperLoan): void {
       continue;
     }
     handle(exports, loan, ints, floats);
-    setState(ints, DONE, CALLER_SLEEPING);
+    // The caller may have ended the loan meanwhile (it failed between start and join): then stop.
+    if (Atomics.compareExchange(ints, STATE, RUN, DONE) !== RUN) return;
+    if (Atomics.load(ints, CALLER_SLEEPING) !== 0) Atomics.notify(ints, STATE);
   }
 }
 
