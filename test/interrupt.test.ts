@@ -95,3 +95,36 @@ describe('an interrupted sweep', () => {
     rmSync(dir, { recursive: true });
   });
 });
+
+describe('a reader that goes away', () => {
+  /** Runs the CLI with `args`, closing its standard output after the first chunk it prints. */
+  function closeAfterFirst(args: string[]): Promise<{ code: number | null; stderr: string }> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stdout.once('data', () => child.stdout.destroy());
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+  }
+
+  it('ends a sweep quietly with 141, as SIGPIPE would, leaving only complete files', async () => {
+    const dir = tempDir('kquant-pipe-');
+    // --json prints a line as each K is written; the reader leaves after the first.
+    const result = await closeAfterFirst([CHINA, '--colors', '2..1024', '--out-dir', dir, '--json', '-j', '1']);
+    expect(result.code).toBe(141);
+    expect(result.stderr).not.toMatch(/\n\s+at |EPIPE/);
+    expect(readdirSync(dir).filter((name) => name.startsWith('.kquant-tmp-'))).toEqual([]);
+    const names = await expectOnlyCompleteImages(dir);
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.length).toBeLessThan(10);
+    rmSync(dir, { recursive: true });
+  });
+
+  it('ends --help quietly too', async () => {
+    const result = await closeAfterFirst(['--help']);
+    expect([0, 141]).toContain(result.code); // 0 if the help fitted in the pipe before it closed
+    expect(result.stderr).toBe('');
+  });
+});

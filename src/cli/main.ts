@@ -30,6 +30,8 @@ export const EXIT = {
   internal: 70,
   /** Stopped by SIGINT (Ctrl-C). */
   interrupted: 130,
+  /** Standard output closed before everything was printed (as SIGPIPE, 128 + 13, would). */
+  closedOutput: 141,
   /** Stopped by SIGTERM (128 + 15, as a shell reports it). */
   terminated: 143,
 } as const;
@@ -139,6 +141,14 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   };
   process.once('SIGINT', cleanUp);
   process.once('SIGTERM', cleanUp);
+  // A reader that goes away (`kquant … --json | head -1`) ends the run quietly, as SIGPIPE
+  // ends other tools, leaving no partial or temporary file.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    removeTemporaryFiles();
+    if (error.code === 'EPIPE') process.exit(EXIT.closedOutput);
+    process.stderr.write(`kquant: standard output: ${error.message}\n`);
+    process.exit(EXIT.failed);
+  });
   let verbose = argv.includes('--verbose');
   const program = makeProgram(async (inputs, options) => {
     verbose = Boolean(options.verbose);
