@@ -5,18 +5,39 @@
 // indices of colours that sit next to each other in the image are numerically close. Each order
 // here is deterministic: ties break by the lower original index.
 
-export interface PaletteOrder {
-  name: string;
-  /** order[old index] = new index. */
-  order: Uint8Array;
-}
-
 function rank(chain: number[]): Uint8Array {
   const order = new Uint8Array(chain.length);
   chain.forEach((old, position) => {
     order[old] = position;
   });
   return order;
+}
+
+/**
+ * A chain through all n colours from `first`: each next colour is the unused one that costs least
+ * from the last (the lowest index on ties). Returns it as an order.
+ */
+function greedyChain(n: number, first: number, cost: (from: number, to: number) => number): Uint8Array {
+  const used = new Uint8Array(n);
+  const chain = [first];
+  used[first] = 1;
+  let current = first;
+  while (chain.length < n) {
+    let best = -1;
+    let bestCost = Infinity;
+    for (let j = 0; j < n; j++) {
+      if (used[j]) continue;
+      const c = cost(current, j);
+      if (c < bestCost) {
+        bestCost = c;
+        best = j;
+      }
+    }
+    chain.push(best);
+    used[best] = 1;
+    current = best;
+  }
+  return rank(chain);
 }
 
 function luminance(palette: Uint8Array, i: number): number {
@@ -34,32 +55,17 @@ export function luminanceOrder(palette: Uint8Array): Uint8Array {
 /** A nearest-neighbour chain through RGBA space from the darkest colour: similar colours get close indices. */
 export function colourChainOrder(palette: Uint8Array): Uint8Array {
   const n = palette.length / 4;
-  const used = new Uint8Array(n);
   let current = 0;
   for (let i = 1; i < n; i++) {
     const li = luminance(palette, i);
     const lc = luminance(palette, current);
     if (li < lc) current = i;
   }
-  const chain = [current];
-  used[current] = 1;
-  while (chain.length < n) {
-    let best = -1;
-    let bestDistance = Infinity;
-    for (let j = 0; j < n; j++) {
-      if (used[j]) continue;
-      let d = 0;
-      for (let c = 0; c < 4; c++) d += (palette[current * 4 + c] - palette[j * 4 + c]) ** 2;
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = j;
-      }
-    }
-    chain.push(best);
-    used[best] = 1;
-    current = best;
-  }
-  return rank(chain);
+  return greedyChain(n, current, (from, to) => {
+    let d = 0;
+    for (let c = 0; c < 4; c++) d += (palette[from * 4 + c] - palette[to * 4 + c]) ** 2;
+    return d;
+  });
 }
 
 /**
@@ -85,25 +91,8 @@ export function adjacencyChainOrder(palette: Uint8Array, indices: Uint8Array, wi
   }
   let current = 0;
   for (let i = 1; i < n; i++) if (frequency[i] > frequency[current]) current = i;
-  const used = new Uint8Array(n);
-  const chain = [current];
-  used[current] = 1;
-  while (chain.length < n) {
-    let best = -1;
-    let bestCount = -1;
-    for (let j = 0; j < n; j++) {
-      if (used[j]) continue;
-      const c = counts[current * n + j] + counts[j * n + current];
-      if (c > bestCount) {
-        bestCount = c;
-        best = j;
-      }
-    }
-    chain.push(best);
-    used[best] = 1;
-    current = best;
-  }
-  return rank(chain);
+  // The most touching first: the lowest cost is the highest count.
+  return greedyChain(n, current, (from, to) => -(counts[from * n + to] + counts[to * n + from]));
 }
 
 /** Applies `order` to an indexed image: the same pixels, the palette and indices relabelled. */
