@@ -103,6 +103,43 @@ describe('seeding and assign step on two threads', () => {
     thread.detach();
   });
 
+  it('runs each request itself when the helper has not taken it: the same result', async () => {
+    // A thread that takes the loan but never a request, as a helper without a core would.
+    const stalled = new Worker(
+      `const { parentPort } = require('node:worker_threads');
+       parentPort.on('message', (loan) => {
+         const ints = new Int32Array(loan.memory.buffer, loan.layout.control, 1);
+         Atomics.compareExchange(ints, 0, 0, 1);
+         Atomics.notify(ints, 0);
+       });`,
+      { eval: true },
+    );
+    try {
+      const thread = new HelperThread((loan) => stalled.postMessage(loan));
+      const rng = makeRng(9);
+      const n = 30_000;
+      const x = new Float64Array(3 * n).map(() => Math.floor(rng() * 256));
+      const w = new Float64Array(n).map(() => 1 + Math.floor(rng() * 5));
+      const hint = new Uint16Array(n);
+      const hintTwo = new Uint16Array(n);
+      const init = initKMeansPlusPlus(x, n, 3, w, 64, makeRng(10), undefined, hint);
+      const initTwo = initKMeansPlusPlus(x, n, 3, w, 64, makeRng(10), undefined, hintTwo, 'wasm', thread);
+      const seedingTaken = thread.takenBack;
+      expect(seedingTaken).toBeGreaterThan(0);
+      expect(initTwo.every((v, i) => Object.is(v, init[i]))).toBe(true);
+      expect(hintTwo).toEqual(hint);
+      const options = { maxIter: 100, tolAbs: 1e-5 * meanVariance(x, n, 3, w), hint };
+      const two = lloydAccelerated(x, n, 3, w, init, { ...options, helper: thread });
+      expect(thread.takenBack).toBeGreaterThan(seedingTaken);
+      const one = lloydAccelerated(x, n, 3, w, init, options);
+      expectSame(two, one);
+      expect(two.distanceEvaluations).toBe(one.distanceEvaluations);
+      expectSame(two, lloydReference(x, n, 3, w, init, options));
+    } finally {
+      await stalled.terminate();
+    }
+  });
+
   it('runs on one thread when the helper does not take the fit', () => {
     const rng = makeRng(7);
     const n = 20_000;
