@@ -50,8 +50,11 @@ export function controlViews(buffer: ArrayBufferLike, offset: number): { ints: I
   };
 }
 
-/** Slots of an assign request: in from, to, exact, eps; out changed, left, distances, searches. */
-export const ASSIGN = { FROM: 1, TO: 2, EXACT: 3, CHANGED: 4, LEFT: 5, DISTANCES: 6, SEARCHES: 7, EPS: 0 } as const;
+/**
+ * Slots of an assign request: in from, to, exact, screen (0: the points are all crossers, listed
+ * in order), eps; out changed, left, distances, searches.
+ */
+export const ASSIGN = { FROM: 1, TO: 2, EXACT: 3, CHANGED: 4, LEFT: 5, DISTANCES: 6, SEARCHES: 7, SCREEN: 8, EPS: 0 } as const;
 /** Slots of a seeding request: in chosen and the candidates (ints from CANDIDATES on); out their gains (floats). */
 export const SEEDING = { CHOSEN: 1, COUNT: 2, CANDIDATES: 3, MAX: CONTROL_FLOATS } as const;
 
@@ -117,8 +120,10 @@ const HANDLERS: Record<HelperKind, Handler> = {
     const from = ints[ASSIGN.FROM];
     const crossers = L.crossers + 4 * from;
     const eps = floats[ASSIGN.EPS];
-    const crossed = exports.screen(from, ints[ASSIGN.TO], L.d, eps, L.labels, L.others, L.bounds, L.points, L.centres,
-      L.travelled, L.restTravelled, L.half, L.reach, crossers, L.counter);
+    const crossed = ints[ASSIGN.SCREEN]
+      ? exports.screen(from, ints[ASSIGN.TO], L.d, eps, L.labels, L.others, L.bounds, L.points, L.centres,
+        L.travelled, L.restTravelled, L.half, L.reach, crossers, L.counter)
+      : ints[ASSIGN.TO] - from;
     const distances = counter[0];
     counter.fill(0);
     ints[ASSIGN.CHANGED] = exports.settle(crossed, eps, ints[ASSIGN.EXACT], L.labels, L.others, L.bounds, L.points,

@@ -451,7 +451,8 @@ class PrunedLloyd {
         bounds[4 * i + 3] = -Infinity;
         crossers[i] = i;
       }
-      this.settleCrossers(n);
+      if (this.helper) this.assignInTwo(this.helper, false);
+      else this.settleCrossers(n);
     } else {
       let previous = 0;
       for (let i = 0; i < n; i++) {
@@ -499,18 +500,20 @@ class PrunedLloyd {
    * The assign step with the helper thread taking the second half of the points. Each half is
    * screened and settled in order, with its own reach and sums; merged, they are what one pass
    * over all points gives (reach is a max, and the sums are exact here). The points whose walk
-   * ran off its row are settled last, first half then second, as one pass would.
+   * ran off its row are settled last, first half then second, as one pass would. Without
+   * `screening` (the first assign step), every point is a crosser already listed in order.
    */
-  private assignInTwo(helper: Helper): number {
+  private assignInTwo(helper: Helper, screening = true): number {
     const { n, k, d, eps, exact, reach, sums, mass, crossers, memory, stats } = this;
     const { controlInts: ints, controlFloats: floats, helperReach, helperSums, helperMass } = memory;
     const mid = n >>> 1;
     ints[ASSIGN.FROM] = mid;
     ints[ASSIGN.TO] = n;
     ints[ASSIGN.EXACT] = exact ? 1 : 0;
+    ints[ASSIGN.SCREEN] = screening ? 1 : 0;
     floats[ASSIGN.EPS] = eps;
     helper.start();
-    const screened = this.compiledScreen!(0, mid, eps);
+    const screened = screening ? this.compiledScreen!(0, mid, eps) : { crossed: mid, distances: 0 };
     const settled = this.compiledSettle!(screened.crossed, eps, exact);
     helper.join();
     const other = {
