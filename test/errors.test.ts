@@ -278,6 +278,19 @@ describe('outputs', () => {
     expect((await sharp(output).metadata()).format).toBe('png');
   });
 
+  it('stops before any work when outputs of a sweep exist, naming the first and counting the rest', () => {
+    const outDir = join(dir, 'swept');
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'in-k4.png'), 'keep me');
+    writeFileSync(join(outDir, 'in-k16.png'), 'keep me too');
+    const run = runCli([input, '--colors', '2,4,8,16', '--out-dir', outDir]);
+    expect(run.status).toBe(1);
+    expect(errorLine(run)).toBe(`kquant: ${join(outDir, 'in-k4.png')}: already exists (and 1 more outputs); use --force to replace it`);
+    // Nothing was made: not even the K whose output was free.
+    expect(listFiles(outDir)).toEqual(['in-k16.png', 'in-k4.png']);
+    expect(readFileSync(join(outDir, 'in-k4.png'), 'utf8')).toBe('keep me');
+  });
+
   it('creates missing output folders', async () => {
     const output = join(dir, 'new', 'deeper', 'still', 'out.png');
     const outDir = join(dir, 'fresh', 'dir');

@@ -1,5 +1,6 @@
 // The kquant command: parses options, runs the job, prints a line (or JSON) a result, writes the
 // CSV. commander, console and process live here and nowhere else.
+import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -8,7 +9,7 @@ import { KquantError, type KquantErrorCode } from '../core/errors.js';
 import { KMEANS_DEFAULTS, MAX_K } from '../core/kmeans.js';
 import { exists, removeTemporaryFiles, writeFileAtomic } from '../io/files.js';
 import { DEFAULT_MAX_PIXELS, reason } from '../io/read.js';
-import { runJob, type JobResult, type JobSpec } from '../job.js';
+import { checkSpec, outputPathFor, runJob, type JobResult, type JobSpec } from '../job.js';
 import { IMAGE_TOL } from '../pipeline/quantize.js';
 import { formatCsv, formatLine, toJsonObject } from '../report/rows.js';
 import type { InitMethod, OutputFormat, ResultRow } from '../types.js';
@@ -178,6 +179,30 @@ function exitCodeFor(error: unknown, verbose: boolean): number {
   return EXIT.internal;
 }
 
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isFile(), () => false);
+}
+
+/**
+ * Fails before any work when an image output exists and --force is not given (the atomic write
+ * checks again, for a file made meanwhile). Under --max-bytes with --out-dir the name holds the K
+ * found, so only the write can tell; a folder in the way fails that K's write alone.
+ */
+async function checkOutputsFree(spec: JobSpec): Promise<void> {
+  if (spec.force || (spec.maxBytes !== undefined && spec.output === undefined)) return;
+  checkSpec(spec);
+  const taken: string[] = [];
+  for (const input of spec.inputs) {
+    for (const k of spec.ks) {
+      const output = outputPathFor(spec, input, k);
+      if (output !== '-' && (await isFile(output))) taken.push(output);
+    }
+  }
+  if (taken.length === 0) return;
+  const more = taken.length > 1 ? ` (and ${taken.length - 1} more outputs)` : '';
+  throw new KquantError('OUTPUT', `${taken[0]}: already exists${more}; use --force to replace it`);
+}
+
 async function execute(inputs: string[], options: CliOptions): Promise<number> {
   const spec: JobSpec = {
     inputs,
@@ -200,6 +225,7 @@ async function execute(inputs: string[], options: CliOptions): Promise<number> {
   if (options.csv && !options.force && (await exists(options.csv))) {
     throw new KquantError('OUTPUT', `${options.csv}: already exists; use --force to replace it`);
   }
+  await checkOutputsFree(spec);
   const imageToStdout = options.output === '-';
   if (imageToStdout && process.stdout.isTTY) {
     throw new KquantError('USAGE', 'refusing to write an image to a terminal; redirect standard output or give -o FILE');
