@@ -6,7 +6,8 @@
 // measured against pngquant (see encodeIndexedPng).
 import { promisify } from 'node:util';
 import { crc32, deflate, constants } from 'node:zlib';
-import { adjacencyChainOrder, colourChainOrder, luminanceOrder, reorder } from './palette-order.js';
+import { adjacencyChainOrder, colourChainOrder, luminanceOrder, reorderPalette } from './palette-order.js';
+import { filterRows, packRows, type FilterMode } from './png-rows.js';
 
 const deflateAsync = promisify(deflate);
 
@@ -36,95 +37,6 @@ export function bitDepthFor(colours: number): 1 | 2 | 4 | 8 {
   if (colours <= 4) return 2;
   if (colours <= 16) return 4;
   return 8;
-}
-
-/** Packs indices into PNG scanlines without filter bytes, several pixels a byte below 8 bits. */
-function packRows(indices: Uint8Array, width: number, height: number, depth: number): { rows: Buffer; rowBytes: number } {
-  const perByte = 8 / depth;
-  const rowBytes = Math.ceil(width / perByte);
-  if (depth === 8) return { rows: Buffer.from(indices.buffer, indices.byteOffset, indices.length), rowBytes };
-  const rows = Buffer.alloc(rowBytes * height);
-  for (let y = 0; y < height; y++) {
-    const src = y * width;
-    const dst = y * rowBytes;
-    for (let x = 0; x < width; x++) {
-      const shift = 8 - depth * ((x % perByte) + 1);
-      rows[dst + Math.floor(x / perByte)] |= indices[src + x] << shift;
-    }
-  }
-  return { rows, rowBytes };
-}
-
-/** Row filter choice: one PNG filter type for every row, or per row by libpng's minimum-sum heuristic. */
-export type FilterMode = 0 | 1 | 2 | 3 | 4 | 'adaptive';
-
-function paeth(a: number, b: number, c: number): number {
-  const pa = Math.abs(b - c);
-  const pb = Math.abs(a - c);
-  const pc = Math.abs(a + b - 2 * c);
-  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-}
-
-/**
- * Writes `cur` filtered with `type` into `out` (the byte to the left is the previous pixel's: one
- * byte a pixel or less) and returns the sum of the filtered bytes as signed magnitudes.
- */
-function filterRow(type: number, cur: Uint8Array, prev: Uint8Array, out: Uint8Array): number {
-  const n = cur.length;
-  switch (type) {
-    case 0:
-      out.set(cur);
-      break;
-    case 1:
-      out[0] = cur[0];
-      for (let i = 1; i < n; i++) out[i] = cur[i] - cur[i - 1];
-      break;
-    case 2:
-      for (let i = 0; i < n; i++) out[i] = cur[i] - prev[i];
-      break;
-    case 3:
-      out[0] = cur[0] - (prev[0] >> 1);
-      for (let i = 1; i < n; i++) out[i] = cur[i] - ((cur[i - 1] + prev[i]) >> 1);
-      break;
-    default:
-      out[0] = cur[0] - prev[0];
-      for (let i = 1; i < n; i++) out[i] = cur[i] - paeth(cur[i - 1], prev[i], prev[i - 1]);
-  }
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const v = out[i];
-    sum += v < 128 ? v : 256 - v;
-  }
-  return sum;
-}
-
-/** PNG scanlines: each row's filter type byte, then the row filtered. */
-function filterRows(rows: Buffer, rowBytes: number, height: number, mode: FilterMode): Buffer {
-  const out = Buffer.alloc((rowBytes + 1) * height);
-  const zero = new Uint8Array(rowBytes);
-  const scratch = Array.from({ length: 5 }, () => new Uint8Array(rowBytes));
-  for (let y = 0; y < height; y++) {
-    const cur = rows.subarray(y * rowBytes, (y + 1) * rowBytes);
-    const prev = y > 0 ? rows.subarray((y - 1) * rowBytes, y * rowBytes) : zero;
-    const start = y * (rowBytes + 1);
-    if (mode !== 'adaptive') {
-      out[start] = mode;
-      filterRow(mode, cur, prev, out.subarray(start + 1, start + 1 + rowBytes));
-      continue;
-    }
-    let best = 0;
-    let bestSum = Infinity;
-    for (let type = 0; type < 5; type++) {
-      const sum = filterRow(type, cur, prev, scratch[type]);
-      if (sum < bestSum) {
-        bestSum = sum;
-        best = type;
-      }
-    }
-    out[start] = best;
-    out.set(scratch[best], start + 1);
-  }
-  return out;
 }
 
 // zlib's level 9 follows long match chains: on big, repetitive index data it is 6× slower than
@@ -167,16 +79,14 @@ export async function encodeIndexedPng(image: IndexedImage): Promise<Buffer> {
   const { width, height } = image;
   const packed = bitDepthFor(colours);
   if (width * height > EXHAUSTIVE_BELOW_BYTES) {
-    const { rows, rowBytes } = packRows(image.indices, width, height, packed);
-    const raw = filterRows(rows, rowBytes, height, 0);
+    const raw = filterRows(packRows(image.indices, width, height, packed), 0);
     const idat = await deflateAsync(raw, { level: 6, memLevel: 9 });
     return assemble(width, height, packed, image.palette, idat);
   }
   const depths = [...new Set([packed, 8])];
   const candidate = (order: Uint8Array, depth: number, filter: FilterMode): Candidate => {
-    const { palette, indices } = reorder(image.palette, image.indices, order);
-    const { rows, rowBytes } = packRows(indices, width, height, depth);
-    return { palette, depth, raw: filterRows(rows, rowBytes, height, filter) };
+    const rows = packRows(image.indices, width, height, depth, order);
+    return { palette: reorderPalette(image.palette, order), depth, raw: filterRows(rows, filter) };
   };
   const darkFirst = luminanceOrder(image.palette);
   const candidates = depths.map((depth) => candidate(darkFirst, depth, 0));
