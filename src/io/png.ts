@@ -44,32 +44,47 @@ export function bitDepthFor(colours: number): 1 | 2 | 4 | 8 {
 // little. Above this many raw bytes, one trial at level 6.
 const EXHAUSTIVE_BELOW_BYTES = 4 << 20;
 
+/** Scanlines on trial: one palette order, one filter. */
 interface Candidate {
   palette: Uint8Array;
-  depth: number;
+  filter: FilterMode;
   raw: Buffer;
 }
 
-// Filters worth a trial on an ordered palette, by bit depth (measured: on packed rows Up wins and
-// Sub/Paeth never did; on 8-bit rows Up never won).
-const FILTERS: Record<number, FilterMode[]> = { 1: [2], 2: [2], 4: [2], 8: [1, 4, 'adaptive'] };
+/** The filters tried on a chained palette order: ranked by a level-1 deflate, and deflated with RLE. */
+interface ChainTrials {
+  ranked: FilterMode[];
+  rle: FilterMode[];
+}
+
+// Filters on trial by palette order, packed rows (1-4 bits) or 8 bits; measured on five images at
+// K = 2..256 (the fixtures, two more photos and a screenshot): on packed rows Up wins, with the
+// filtered or the RLE strategy. On 8-bit rows Sub or adaptive wins with the filtered strategy
+// (Up never did, nor Paeth, nor the colour chain's adaptive), while with RLE Paeth or the
+// adjacency chain's adaptive rows win (3 of 40 files, by 0.2-1.1%).
+const CHAIN_TRIALS: Record<'packed' | 8, { adjacency: ChainTrials; colour: ChainTrials }> = {
+  packed: { adjacency: { ranked: [2], rle: [2] }, colour: { ranked: [2], rle: [2] } },
+  8: { adjacency: { ranked: [1, 'adaptive'], rle: ['adaptive', 4] }, colour: { ranked: [1], rle: [4] } },
+};
 
 /**
  * Encodes an indexed PNG with PLTE (and tRNS when any colour is not opaque): the same RGBA pixels,
- * as small as a few cheap trials make them (measured on china.jpg and flower.jpg at K = 2..256,
- * 1.7% fewer bytes in all than one palette order with filter None, and faster):
- * - Filter None at the packed depth and at 8 bits, palette darkest first: with None the order
- *   hardly matters to deflate (relabelling keeps every repeat), but at 1 bit the common colour's
- *   zero bytes then join each row's filter byte 0 (china K=2: 1.8% smaller). Packing is not always
- *   smaller (deflate matches whole bytes), hence both depths.
- * - Filter Up (packed) or Sub, Paeth and per-row adaptive (8 bits) at the packed depth, the palette
- *   ordered so that colours that touch get close indices (a chain by adjacency in the image, and
- *   one through colour space): 2-5% smaller at K ≥ 64 and on flower.jpg at K = 8, 16.
- * - Every candidate is ranked by a level-1 deflate (a few ms); the first gets level 8 with the
- *   default and the filtered strategies, and every candidate gets the RLE strategy (1-3 ms, and it
- *   sometimes wins on filtered rows). Level 9 would save 0.2-0.5% more at twice the time (flower.jpg
- *   at K = 256: 0.36 s instead of 0.19 s of CPU), which the speed targets cannot spare. All run on zlib's threads; the smallest wins, ties by the
- *   fixed trial order, so the bytes never depend on thread timing.
+ * as small as a few cheap trials make them, at the smallest bit depth that holds the palette:
+ * - Filter None, palette darkest first: with None the order hardly matters to deflate (relabelling
+ *   keeps every repeat), but at 1 bit the common colour's zero bytes then join each row's filter
+ *   byte 0 (china K=2: 1.8% smaller). It wins most files at K ≤ 32 and some up to 256.
+ * - Filters on palettes ordered so that colours that touch get close indices (a chain by adjacency
+ *   in the image, and one through colour space; see CHAIN_TRIALS): 2-5% smaller at K ≥ 64 and on
+ *   flower.jpg at K = 8, 16.
+ * - The ranked candidates get a level-1 deflate (2-3 ms each) and only the smallest gets the final
+ *   level: with the default strategy when unfiltered (at 8 bits it always beat the filtered one, by
+ *   1-10%), also with the filtered one when packed (each won half the files), and with the filtered
+ *   one alone when filtered (it always won there). The RLE trials (1-2 ms each) run alongside.
+ * Level 9 would save 0.2-0.5% more at twice the time (flower.jpg at K = 256: 150 ms instead of 60
+ * of CPU) and level 7 costs 0.5-2.5% more bytes for a third of it. Against trying every candidate
+ * at both strategies (the encoder before), these trials chose the same or a smaller file on all 40
+ * files and take half the CPU (china.jpg K = 256: 59 ms instead of 121). All run on zlib's
+ * threads; the smallest wins, ties by the fixed trial order, so the bytes never depend on timing.
  */
 const FINAL_LEVEL = 8;
 
@@ -77,37 +92,44 @@ export async function encodeIndexedPng(image: IndexedImage): Promise<Buffer> {
   const colours = image.palette.length / 4;
   if (colours < 1 || colours > 256) throw new RangeError(`an indexed PNG holds 1 to 256 colours, not ${colours}`);
   const { width, height } = image;
-  const packed = bitDepthFor(colours);
+  const depth = bitDepthFor(colours);
   if (width * height > EXHAUSTIVE_BELOW_BYTES) {
-    const raw = filterRows(packRows(image.indices, width, height, packed), 0);
+    const raw = filterRows(packRows(image.indices, width, height, depth), 0);
     const idat = await deflateAsync(raw, { level: 6, memLevel: 9 });
-    return assemble(width, height, packed, image.palette, idat);
+    return assemble(width, height, depth, image.palette, idat);
   }
-  const depths = [...new Set([packed, 8])];
-  const candidate = (order: Uint8Array, depth: number, filter: FilterMode): Candidate => {
+  const ranked: Candidate[] = [];
+  const rle: Candidate[] = [];
+  const add = (order: Uint8Array, { ranked: rankedFilters, rle: rleFilters }: ChainTrials) => {
     const rows = packRows(image.indices, width, height, depth, order);
-    return { palette: reorderPalette(image.palette, order), depth, raw: filterRows(rows, filter) };
+    const palette = reorderPalette(image.palette, order);
+    for (const filter of new Set([...rankedFilters, ...rleFilters])) {
+      const c: Candidate = { palette, filter, raw: filterRows(rows, filter) };
+      if (rankedFilters.includes(filter)) ranked.push(c);
+      if (rleFilters.includes(filter)) rle.push(c);
+    }
   };
-  const darkFirst = luminanceOrder(image.palette);
-  const candidates = depths.map((depth) => candidate(darkFirst, depth, 0));
+  add(luminanceOrder(image.palette), { ranked: [0], rle: [] });
   if (colours > 2) {
-    const orders = [adjacencyChainOrder(image.palette, image.indices, width), colourChainOrder(image.palette)];
-    for (const order of orders) for (const filter of FILTERS[packed]) candidates.push(candidate(order, packed, filter));
+    const trials = CHAIN_TRIALS[depth === 8 ? 8 : 'packed'];
+    add(adjacencyChainOrder(image.palette, image.indices, width), trials.adjacency);
+    add(colourChainOrder(image.palette), trials.colour);
   }
-  const quick = await Promise.all(candidates.map((c) => deflateAsync(c.raw, { level: 1, memLevel: 9 })));
-  let front = 0;
-  for (let i = 1; i < quick.length; i++) if (quick[i].length < quick[front].length) front = i;
-  const trials = [
-    ...[constants.Z_DEFAULT_STRATEGY, constants.Z_FILTERED].map((strategy) => ({ c: candidates[front], strategy })),
-    ...candidates.map((c) => ({ c, strategy: constants.Z_RLE })),
-  ];
-  const idats = await Promise.all(
-    trials.map((t) => deflateAsync(t.c.raw, { level: t.strategy === constants.Z_RLE ? 9 : FINAL_LEVEL, memLevel: 9, strategy: t.strategy })),
-  );
+  // Ranking first in zlib's queue: the final trial waits for it, the RLE ones run meanwhile.
+  const quick = ranked.length > 1 ? ranked.map((c) => deflateAsync(c.raw, { level: 1, memLevel: 9 })) : [];
+  const rleIdats = rle.map((c) => deflateAsync(c.raw, { level: 9, memLevel: 9, strategy: constants.Z_RLE }));
+  const sizes = (await Promise.all(quick)).map((b) => b.length);
+  const front = ranked[sizes.length > 0 ? sizes.indexOf(Math.min(...sizes)) : 0];
+  const strategies =
+    front.filter !== 0 ? [constants.Z_FILTERED] : depth === 8 ? [constants.Z_DEFAULT_STRATEGY] : [constants.Z_DEFAULT_STRATEGY, constants.Z_FILTERED];
+  const trials = [...strategies.map(() => front), ...rle];
+  const idats = await Promise.all([
+    ...strategies.map((strategy) => deflateAsync(front.raw, { level: FINAL_LEVEL, memLevel: 9, strategy })),
+    ...rleIdats,
+  ]);
   let best = 0;
   for (let i = 1; i < idats.length; i++) if (idats[i].length < idats[best].length) best = i;
-  const { c } = trials[best];
-  return assemble(width, height, c.depth, c.palette, idats[best]);
+  return assemble(width, height, depth, trials[best].palette, idats[best]);
 }
 
 function assemble(width: number, height: number, depth: number, palette: Uint8Array, idat: Buffer): Buffer {
