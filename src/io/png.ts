@@ -89,15 +89,18 @@ function rankingSample(raw: Buffer, lineBytes: number): Buffer {
  * - Filters on palettes ordered so that colours that touch get close indices (a chain by adjacency
  *   in the image, and one through colour space; see CHAIN_TRIALS): 2-5% smaller at K ≥ 64 and on
  *   flower.jpg at K = 8, 16.
- * - The ranked candidates get a level-1 deflate (of a third of the rows, 1 ms each) and only the smallest gets the final
- *   level: with the default strategy when unfiltered (at 8 bits it always beat the filtered one, by
- *   1-10%), also with the filtered one when packed (each won half the files), and with the filtered
- *   one alone when filtered (it always won there). The RLE trials (1-2 ms each) run alongside.
- * Level 9 would save 0.2-0.5% more at twice the time (flower.jpg at K = 256: 150 ms instead of 60
- * of CPU) and level 7 costs 0.5-2.5% more bytes for a third of it. Against trying every candidate
- * at both strategies (the encoder before), these trials chose the same or a smaller file on all 40
- * files and take half the CPU (china.jpg K = 256: 59 ms instead of 121). All run on zlib's
- * threads; the smallest wins, ties by the fixed trial order, so the bytes never depend on timing.
+ * - The ranked candidates get a level-1 deflate (of a third of the rows, 1 ms each) and only the
+ *   smallest gets the final level, with the strategy that can win on it (measured on the 40 files):
+ *   8-bit None the default (the filtered one was 0.7-12% larger every time), packed None both
+ *   (the default smaller 17 times in 20, the filtered 3), filtered rows the filtered one (the
+ *   default never gave the smallest file). The RLE trials (1-2 ms each) run alongside.
+ * Level 9 would save 0.2-0.5% more at 2.5× the time (flower.jpg K = 256: 150 ms instead of 60) and
+ * level 7 costs 0.5-7% more bytes (1.8% on flower.jpg K = 128) for a third to a half of the time.
+ * Against trying every candidate with both strategies at level 8 and RLE at 9 (the encoder
+ * before), these trials give the same file or a smaller one on all 40 (flower.jpg K = 256: 0.6%
+ * smaller) for less than half the CPU (china.jpg K = 256: 46 ms instead of 114). All run on
+ * zlib's threads; the smallest wins, ties by the fixed trial order, so the bytes never depend on
+ * timing.
  */
 const FINAL_LEVEL = 8;
 
