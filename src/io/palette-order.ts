@@ -75,35 +75,28 @@ export function colourChainOrder(palette: Uint8Array): Uint8Array {
  */
 export function adjacencyChainOrder(palette: Uint8Array, indices: Uint8Array, width: number): Uint8Array {
   const n = palette.length / 4;
-  const counts = new Float64Array(n * n);
-  const frequency = new Float64Array(n);
-  for (let p = 0; p < indices.length; p++) {
-    const a = indices[p];
-    frequency[a]++;
-    if (p % width !== 0) {
-      const b = indices[p - 1];
-      if (a !== b) counts[a * n + b]++;
-    }
-    if (p >= width) {
-      const b = indices[p - width];
-      if (a !== b) counts[a * n + b]++;
+  const counts = new Uint32Array(n * n);
+  const frequency = new Uint32Array(n);
+  for (let row = 0; row < indices.length; row += width) {
+    for (let p = row; p < row + width; p++) {
+      const a = indices[p];
+      frequency[a]++;
+      if (p > row) counts[a * n + indices[p - 1]]++;
+      if (p >= width) counts[a * n + indices[p - width]]++;
     }
   }
+  // Touching either way round; a colour touching itself is no step of the chain.
+  const touching = new Uint32Array(n * n);
+  for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (a !== b) touching[a * n + b] = counts[a * n + b] + counts[b * n + a];
   let current = 0;
   for (let i = 1; i < n; i++) if (frequency[i] > frequency[current]) current = i;
   // The most touching first: the lowest cost is the highest count.
-  return greedyChain(n, current, (from, to) => -(counts[from * n + to] + counts[to * n + from]));
+  return greedyChain(n, current, (from, to) => -touching[from * n + to]);
 }
 
-/** Applies `order` to an indexed image: the same pixels, the palette and indices relabelled. */
-export function reorder(
-  palette: Uint8Array,
-  indices: Uint8Array,
-  order: Uint8Array,
-): { palette: Uint8Array; indices: Uint8Array } {
-  const newPalette = new Uint8Array(palette.length);
-  for (let old = 0; old < order.length; old++) newPalette.set(palette.subarray(old * 4, old * 4 + 4), order[old] * 4);
-  const newIndices = new Uint8Array(indices.length);
-  for (let p = 0; p < indices.length; p++) newIndices[p] = order[indices[p]];
-  return { palette: newPalette, indices: newIndices };
+/** The palette relabelled by `order` (order[old index] = new index): colour i moves to order[i]. */
+export function reorderPalette(palette: Uint8Array, order: Uint8Array): Uint8Array {
+  const out = new Uint8Array(palette.length);
+  for (let old = 0; old < order.length; old++) out.set(palette.subarray(old * 4, old * 4 + 4), order[old] * 4);
+  return out;
 }

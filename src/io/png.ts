@@ -6,7 +6,8 @@
 // measured against pngquant (see encodeIndexedPng).
 import { promisify } from 'node:util';
 import { crc32, deflate, constants } from 'node:zlib';
-import { adjacencyChainOrder, colourChainOrder, luminanceOrder, reorder } from './palette-order.js';
+import { adjacencyChainOrder, colourChainOrder, luminanceOrder, reorderPalette } from './palette-order.js';
+import { filterRows, packRows, type FilterMode } from './png-rows.js';
 
 const deflateAsync = promisify(deflate);
 
@@ -38,126 +39,68 @@ export function bitDepthFor(colours: number): 1 | 2 | 4 | 8 {
   return 8;
 }
 
-/** Packs indices into PNG scanlines without filter bytes, several pixels a byte below 8 bits. */
-function packRows(indices: Uint8Array, width: number, height: number, depth: number): { rows: Buffer; rowBytes: number } {
-  const perByte = 8 / depth;
-  const rowBytes = Math.ceil(width / perByte);
-  if (depth === 8) return { rows: Buffer.from(indices.buffer, indices.byteOffset, indices.length), rowBytes };
-  const rows = Buffer.alloc(rowBytes * height);
-  for (let y = 0; y < height; y++) {
-    const src = y * width;
-    const dst = y * rowBytes;
-    for (let x = 0; x < width; x++) {
-      const shift = 8 - depth * ((x % perByte) + 1);
-      rows[dst + Math.floor(x / perByte)] |= indices[src + x] << shift;
-    }
-  }
-  return { rows, rowBytes };
-}
-
-/** Row filter choice: one PNG filter type for every row, or per row by libpng's minimum-sum heuristic. */
-export type FilterMode = 0 | 1 | 2 | 3 | 4 | 'adaptive';
-
-function paeth(a: number, b: number, c: number): number {
-  const pa = Math.abs(b - c);
-  const pb = Math.abs(a - c);
-  const pc = Math.abs(a + b - 2 * c);
-  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-}
-
-/**
- * Writes `cur` filtered with `type` into `out` (the byte to the left is the previous pixel's: one
- * byte a pixel or less) and returns the sum of the filtered bytes as signed magnitudes.
- */
-function filterRow(type: number, cur: Uint8Array, prev: Uint8Array, out: Uint8Array): number {
-  const n = cur.length;
-  switch (type) {
-    case 0:
-      out.set(cur);
-      break;
-    case 1:
-      out[0] = cur[0];
-      for (let i = 1; i < n; i++) out[i] = cur[i] - cur[i - 1];
-      break;
-    case 2:
-      for (let i = 0; i < n; i++) out[i] = cur[i] - prev[i];
-      break;
-    case 3:
-      out[0] = cur[0] - (prev[0] >> 1);
-      for (let i = 1; i < n; i++) out[i] = cur[i] - ((cur[i - 1] + prev[i]) >> 1);
-      break;
-    default:
-      out[0] = cur[0] - prev[0];
-      for (let i = 1; i < n; i++) out[i] = cur[i] - paeth(cur[i - 1], prev[i], prev[i - 1]);
-  }
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const v = out[i];
-    sum += v < 128 ? v : 256 - v;
-  }
-  return sum;
-}
-
-/** PNG scanlines: each row's filter type byte, then the row filtered. */
-function filterRows(rows: Buffer, rowBytes: number, height: number, mode: FilterMode): Buffer {
-  const out = Buffer.alloc((rowBytes + 1) * height);
-  const zero = new Uint8Array(rowBytes);
-  const scratch = Array.from({ length: 5 }, () => new Uint8Array(rowBytes));
-  for (let y = 0; y < height; y++) {
-    const cur = rows.subarray(y * rowBytes, (y + 1) * rowBytes);
-    const prev = y > 0 ? rows.subarray((y - 1) * rowBytes, y * rowBytes) : zero;
-    const start = y * (rowBytes + 1);
-    if (mode !== 'adaptive') {
-      out[start] = mode;
-      filterRow(mode, cur, prev, out.subarray(start + 1, start + 1 + rowBytes));
-      continue;
-    }
-    let best = 0;
-    let bestSum = Infinity;
-    for (let type = 0; type < 5; type++) {
-      const sum = filterRow(type, cur, prev, scratch[type]);
-      if (sum < bestSum) {
-        bestSum = sum;
-        best = type;
-      }
-    }
-    out[start] = best;
-    out.set(scratch[best], start + 1);
-  }
-  return out;
-}
-
 // zlib's level 9 follows long match chains: on big, repetitive index data it is 6× slower than
 // level 6 for 6% fewer bytes (24 MP: 7.0 s against 1.1 s), while below a few megabytes it costs
 // little. Above this many raw bytes, one trial at level 6.
 const EXHAUSTIVE_BELOW_BYTES = 4 << 20;
 
+/** Scanlines on trial: one palette order, one filter. */
 interface Candidate {
   palette: Uint8Array;
-  depth: number;
+  filter: FilterMode;
   raw: Buffer;
 }
 
-// Filters worth a trial on an ordered palette, by bit depth (measured: on packed rows Up wins and
-// Sub/Paeth never did; on 8-bit rows Up never won).
-const FILTERS: Record<number, FilterMode[]> = { 1: [2], 2: [2], 4: [2], 8: [1, 4, 'adaptive'] };
+/** The filters tried on a chained palette order: ranked by a level-1 deflate, and deflated with RLE. */
+interface ChainTrials {
+  ranked: FilterMode[];
+  rle: FilterMode[];
+}
+
+// Filters on trial by palette order, packed rows (1-4 bits) or 8 bits; measured on five images at
+// K = 2..256 (the fixtures, two more photos and a screenshot): on packed rows Up wins, with the
+// filtered or the RLE strategy. On 8-bit rows Sub or adaptive wins with the filtered strategy
+// (Up never did, nor Paeth, nor the colour chain's adaptive), while with RLE Paeth or the
+// adjacency chain's adaptive rows win (3 of 40 files, by 0.2-1.1%).
+const CHAIN_TRIALS: Record<'packed' | 8, { adjacency: ChainTrials; colour: ChainTrials }> = {
+  packed: { adjacency: { ranked: [2], rle: [2] }, colour: { ranked: [2], rle: [2] } },
+  8: { adjacency: { ranked: [1, 'adaptive'], rle: ['adaptive', 4] }, colour: { ranked: [1], rle: [4] } },
+};
+
+// The ranking deflates one band of scanlines in three: on the 35 files of five images at K = 4..256
+// that picked the same candidate as the whole image (a tenth of the rows as every tenth band of 16
+// did not), for a third of the time.
+const RANKING_BAND_ROWS = 16;
+const RANKING_EVERY_BANDS = 3;
+
+function rankingSample(raw: Buffer, lineBytes: number): Buffer {
+  const bands: Buffer[] = [];
+  const band = RANKING_BAND_ROWS * lineBytes;
+  for (let at = 0; at < raw.length; at += band * RANKING_EVERY_BANDS) bands.push(raw.subarray(at, at + band));
+  return Buffer.concat(bands);
+}
 
 /**
  * Encodes an indexed PNG with PLTE (and tRNS when any colour is not opaque): the same RGBA pixels,
- * as small as a few cheap trials make them (measured on china.jpg and flower.jpg at K = 2..256,
- * 1.7% fewer bytes in all than one palette order with filter None, and faster):
- * - Filter None at the packed depth and at 8 bits, palette darkest first: with None the order
- *   hardly matters to deflate (relabelling keeps every repeat), but at 1 bit the common colour's
- *   zero bytes then join each row's filter byte 0 (china K=2: 1.8% smaller). Packing is not always
- *   smaller (deflate matches whole bytes), hence both depths.
- * - Filter Up (packed) or Sub, Paeth and per-row adaptive (8 bits) at the packed depth, the palette
- *   ordered so that colours that touch get close indices (a chain by adjacency in the image, and
- *   one through colour space): 2-5% smaller at K ≥ 64 and on flower.jpg at K = 8, 16.
- * - Every candidate is ranked by a level-1 deflate (a few ms); the first gets level 8 with the
- *   default and the filtered strategies, and every candidate gets the RLE strategy (1-3 ms, and it
- *   sometimes wins on filtered rows). Level 9 would save 0.2-0.5% more at twice the time (flower.jpg
- *   at K = 256: 0.36 s instead of 0.19 s of CPU), which the speed targets cannot spare. All run on zlib's threads; the smallest wins, ties by the
- *   fixed trial order, so the bytes never depend on thread timing.
+ * as small as a few cheap trials make them, at the smallest bit depth that holds the palette:
+ * - Filter None, palette darkest first: with None the order hardly matters to deflate (relabelling
+ *   keeps every repeat), but at 1 bit the common colour's zero bytes then join each row's filter
+ *   byte 0 (china K=2: 1.8% smaller). It wins most files at K ≤ 32 and some up to 256.
+ * - Filters on palettes ordered so that colours that touch get close indices (a chain by adjacency
+ *   in the image, and one through colour space; see CHAIN_TRIALS): 2-5% smaller at K ≥ 64 and on
+ *   flower.jpg at K = 8, 16.
+ * - The ranked candidates get a level-1 deflate (of a third of the rows, 1 ms each) and only the
+ *   smallest gets the final level, with the strategy that can win on it (measured on the 40 files):
+ *   8-bit None the default (the filtered one was 0.7-12% larger every time), packed None both
+ *   (the default smaller 17 times in 20, the filtered 3), filtered rows the filtered one (the
+ *   default never gave the smallest file). The RLE trials (1-2 ms each) run alongside.
+ * Level 9 would save 0.2-0.5% more at 2.5× the time (flower.jpg K = 256: 150 ms instead of 60) and
+ * level 7 costs 0.5-7% more bytes (1.8% on flower.jpg K = 128) for a third to a half of the time.
+ * Against trying every candidate with both strategies at level 8 and RLE at 9 (the encoder
+ * before), these trials give the same file or a smaller one on all 40 (flower.jpg K = 256: 0.6%
+ * smaller) for less than half the CPU (china.jpg K = 256: 46 ms instead of 114). All run on
+ * zlib's threads; the smallest wins, ties by the fixed trial order, so the bytes never depend on
+ * timing.
  */
 const FINAL_LEVEL = 8;
 
@@ -165,39 +108,48 @@ export async function encodeIndexedPng(image: IndexedImage): Promise<Buffer> {
   const colours = image.palette.length / 4;
   if (colours < 1 || colours > 256) throw new RangeError(`an indexed PNG holds 1 to 256 colours, not ${colours}`);
   const { width, height } = image;
-  const packed = bitDepthFor(colours);
+  const depth = bitDepthFor(colours);
   if (width * height > EXHAUSTIVE_BELOW_BYTES) {
-    const { rows, rowBytes } = packRows(image.indices, width, height, packed);
-    const raw = filterRows(rows, rowBytes, height, 0);
+    const raw = filterRows(packRows(image.indices, width, height, depth), 0);
     const idat = await deflateAsync(raw, { level: 6, memLevel: 9 });
-    return assemble(width, height, packed, image.palette, idat);
+    return assemble(width, height, depth, image.palette, idat);
   }
-  const depths = [...new Set([packed, 8])];
-  const candidate = (order: Uint8Array, depth: number, filter: FilterMode): Candidate => {
-    const { palette, indices } = reorder(image.palette, image.indices, order);
-    const { rows, rowBytes } = packRows(indices, width, height, depth);
-    return { palette, depth, raw: filterRows(rows, rowBytes, height, filter) };
+  const ranked: Candidate[] = [];
+  const quick: Promise<Buffer>[] = [];
+  const rle: Candidate[] = [];
+  const add = (order: Uint8Array, { ranked: rankedFilters, rle: rleFilters }: ChainTrials) => {
+    const rows = packRows(image.indices, width, height, depth, order);
+    const palette = reorderPalette(image.palette, order);
+    for (const filter of new Set([...rankedFilters, ...rleFilters])) {
+      const c: Candidate = { palette, filter, raw: filterRows(rows, filter) };
+      if (rankedFilters.includes(filter)) {
+        ranked.push(c);
+        // Ranked as soon as made, so that zlib's threads work while the next is built.
+        if (colours > 2) quick.push(deflateAsync(rankingSample(c.raw, rows.rowBytes + 1), { level: 1, memLevel: 9 }));
+      }
+      if (rleFilters.includes(filter)) rle.push(c);
+    }
   };
-  const darkFirst = luminanceOrder(image.palette);
-  const candidates = depths.map((depth) => candidate(darkFirst, depth, 0));
+  add(luminanceOrder(image.palette), { ranked: [0], rle: [] });
   if (colours > 2) {
-    const orders = [adjacencyChainOrder(image.palette, image.indices, width), colourChainOrder(image.palette)];
-    for (const order of orders) for (const filter of FILTERS[packed]) candidates.push(candidate(order, packed, filter));
+    const trials = CHAIN_TRIALS[depth === 8 ? 8 : 'packed'];
+    add(adjacencyChainOrder(image.palette, image.indices, width), trials.adjacency);
+    add(colourChainOrder(image.palette), trials.colour);
   }
-  const quick = await Promise.all(candidates.map((c) => deflateAsync(c.raw, { level: 1, memLevel: 9 })));
-  let front = 0;
-  for (let i = 1; i < quick.length; i++) if (quick[i].length < quick[front].length) front = i;
-  const trials = [
-    ...[constants.Z_DEFAULT_STRATEGY, constants.Z_FILTERED].map((strategy) => ({ c: candidates[front], strategy })),
-    ...candidates.map((c) => ({ c, strategy: constants.Z_RLE })),
-  ];
-  const idats = await Promise.all(
-    trials.map((t) => deflateAsync(t.c.raw, { level: t.strategy === constants.Z_RLE ? 9 : FINAL_LEVEL, memLevel: 9, strategy: t.strategy })),
-  );
+  // Queued behind the ranking, which the final trial waits for.
+  const rleIdats = rle.map((c) => deflateAsync(c.raw, { level: 9, memLevel: 9, strategy: constants.Z_RLE }));
+  const sizes = (await Promise.all(quick)).map((b) => b.length);
+  const front = ranked[sizes.length > 0 ? sizes.indexOf(Math.min(...sizes)) : 0];
+  const strategies =
+    front.filter !== 0 ? [constants.Z_FILTERED] : depth === 8 ? [constants.Z_DEFAULT_STRATEGY] : [constants.Z_DEFAULT_STRATEGY, constants.Z_FILTERED];
+  const trials = [...strategies.map(() => front), ...rle];
+  const idats = await Promise.all([
+    ...strategies.map((strategy) => deflateAsync(front.raw, { level: FINAL_LEVEL, memLevel: 9, strategy })),
+    ...rleIdats,
+  ]);
   let best = 0;
   for (let i = 1; i < idats.length; i++) if (idats[i].length < idats[best].length) best = i;
-  const { c } = trials[best];
-  return assemble(width, height, c.depth, c.palette, idats[best]);
+  return assemble(width, height, depth, trials[best].palette, idats[best]);
 }
 
 function assemble(width: number, height: number, depth: number, palette: Uint8Array, idat: Buffer): Buffer {

@@ -1,0 +1,116 @@
+// PNG scanlines of an indexed image: indices relabelled by a palette order, packed at a bit depth,
+// and filtered. Pure and synchronous; the encoder (png.ts) decides which of these to try.
+
+/** Packed rows: `height` rows of `rowBytes` each, after one row of zeros (the "previous row" of the first). */
+export interface PackedRows {
+  rows: Uint8Array;
+  rowBytes: number;
+  height: number;
+}
+
+/**
+ * Relabels `indices` through `order` (order[old index] = new index; none: as they are) and packs
+ * them into scanlines of `depth` bits a pixel, the first pixel in the high bits of a byte.
+ */
+export function packRows(indices: Uint8Array, width: number, height: number, depth: number, order?: Uint8Array): PackedRows {
+  const perByte = 8 / depth;
+  const rowBytes = Math.ceil(width / perByte);
+  const rows = new Uint8Array(rowBytes * (height + 1));
+  const map = order ?? Uint8Array.from({ length: 256 }, (_, i) => i);
+  for (let y = 0; y < height; y++) {
+    let src = y * width;
+    let dst = (y + 1) * rowBytes;
+    if (depth === 8) {
+      for (const end = src + width; src < end; src++, dst++) rows[dst] = map[indices[src]];
+      continue;
+    }
+    for (let x = 0; x < width; x += perByte, dst++) {
+      let byte = 0;
+      for (let j = 0; j < perByte; j++) byte = (byte << depth) | (x + j < width ? map[indices[src + j]] : 0);
+      rows[dst] = byte;
+      src += perByte;
+    }
+  }
+  return { rows, rowBytes, height };
+}
+
+/** Row filter choice: one PNG filter type for every row, or per row by libpng's minimum-sum heuristic. */
+export type FilterMode = 0 | 1 | 2 | 3 | 4 | 'adaptive';
+
+/** The Paeth predictor of the byte with `a` to its left, `b` above and `c` above-left. */
+function paeth(a: number, b: number, c: number): number {
+  const pa = Math.abs(b - c);
+  const pb = Math.abs(a - c);
+  const pc = Math.abs(a + b - 2 * c);
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/** A filtered byte as a signed magnitude, libpng's measure of how well a filter predicts (a table: no branch to mispredict). */
+const MAGNITUDE = Uint8Array.from({ length: 256 }, (_, v) => (v < 128 ? v : 256 - v));
+
+/**
+ * The filter type whose output has the smallest sum of magnitudes on the row at `cur` (the row
+ * above at `prev`), the lowest type on ties: all five sums in one pass, nothing written. The
+ * byte to the left is the previous pixel's (one byte a pixel or less), zero before the first.
+ */
+function bestFilter(rows: Uint8Array, cur: number, prev: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let s4 = 0;
+  let a = 0;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const x = rows[cur + i];
+    const b = rows[prev + i];
+    s0 += MAGNITUDE[x];
+    s1 += MAGNITUDE[(x - a) & 255];
+    s2 += MAGNITUDE[(x - b) & 255];
+    s3 += MAGNITUDE[(x - ((a + b) >> 1)) & 255];
+    s4 += MAGNITUDE[(x - paeth(a, b, c)) & 255];
+    a = x;
+    c = b;
+  }
+  const sums = [s0, s1, s2, s3, s4];
+  let best = 0;
+  for (let type = 1; type < 5; type++) if (sums[type] < sums[best]) best = type;
+  return best;
+}
+
+/** Writes the row at `cur` filtered with `type` to `out` at `at` (see bestFilter for the neighbours). */
+function filterRow(type: number, rows: Uint8Array, cur: number, prev: number, n: number, out: Uint8Array, at: number): void {
+  switch (type) {
+    case 0:
+      out.set(rows.subarray(cur, cur + n), at);
+      break;
+    case 1:
+      out[at] = rows[cur];
+      for (let i = 1; i < n; i++) out[at + i] = rows[cur + i] - rows[cur + i - 1];
+      break;
+    case 2:
+      for (let i = 0; i < n; i++) out[at + i] = rows[cur + i] - rows[prev + i];
+      break;
+    case 3:
+      out[at] = rows[cur] - (rows[prev] >> 1);
+      for (let i = 1; i < n; i++) out[at + i] = rows[cur + i] - ((rows[cur + i - 1] + rows[prev + i]) >> 1);
+      break;
+    default:
+      out[at] = rows[cur] - rows[prev];
+      for (let i = 1; i < n; i++) out[at + i] = rows[cur + i] - paeth(rows[cur + i - 1], rows[prev + i], rows[prev + i - 1]);
+  }
+}
+
+/** PNG scanlines: each row's filter type byte, then the row filtered. */
+export function filterRows({ rows, rowBytes, height }: PackedRows, mode: FilterMode): Buffer {
+  const out = Buffer.allocUnsafe((rowBytes + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const prev = y * rowBytes;
+    const cur = prev + rowBytes;
+    const at = y * (rowBytes + 1);
+    const type = mode === 'adaptive' ? bestFilter(rows, cur, prev, rowBytes) : mode;
+    out[at] = type;
+    filterRow(type, rows, cur, prev, rowBytes, out, at + 1);
+  }
+  return out;
+}
