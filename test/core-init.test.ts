@@ -2,7 +2,8 @@
 // Distributions are checked with chi-square tests over many fixed seeds (deterministic, so a
 // pass or a failure is the same on every run); thresholds are the 0.1% critical values.
 import { describe, expect, it } from 'vitest';
-import { initKMeansPlusPlus, initRandom, Seeding, zOrder } from '../src/core/init.js';
+import { initKMeansPlusPlus, initRandom, Seeding } from '../src/core/init.js';
+import { zOrder } from '../src/core/morton.js';
 import { makeRng } from '../src/core/rng.js';
 import { drawByWeight } from '../src/core/sample.js';
 

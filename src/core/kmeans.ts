@@ -4,7 +4,10 @@ import { KquantError, checkInteger, checkNumber } from './errors.js';
 import { toFloat64 } from './geometry.js';
 import { initKMeansPlusPlus, initRandom } from './init.js';
 import type { Helper } from './helper-thread.js';
+import { FILTER_MAX_K } from './lloyd-filter.js';
 import { lloydAccelerated, lloydReference } from './lloyd.js';
+import { exactSums } from './lloyd-update.js';
+import { PointTree } from './point-tree.js';
 import { deriveSeed, makeRng } from './rng.js';
 
 /** Most centres the core computes (labels are 16-bit; the centre table is K² numbers). */
@@ -96,6 +99,8 @@ export function kmeans(points: Float32Array | Float64Array, d: number, options: 
   if (!(totalWeight > 0)) throw new KquantError('USAGE', 'Expected some weight > 0 but every weight is 0');
   const tolAbs = tol * meanVariance(x, n, d, weights);
   const lloyd = options.reference ? lloydReference : lloydAccelerated;
+  // At small K the restarts share one k-d tree over the points (see lloyd-filter.ts).
+  const tree = !options.reference && k <= FILTER_MAX_K && exactSums(x, n, d, weights) ? new PointTree(x, n, d, weights) : undefined;
   const rng = makeRng(seed);
 
   let best: KMeansResult | undefined;
@@ -118,7 +123,7 @@ export function kmeans(points: Float32Array | Float64Array, d: number, options: 
     } else {
       throw new KquantError('USAGE', `Expected init "kmeans++" or "random" but received "${String(init)}"`);
     }
-    const result = lloyd(x, n, d, weights, centres, { maxIter, tolAbs, hint, helper: options.helper });
+    const result = lloyd(x, n, d, weights, centres, { maxIter, tolAbs, hint, helper: options.helper, tree });
     if (!best || result.inertia < best.inertia) {
       best = {
         centres: result.centres,
