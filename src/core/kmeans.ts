@@ -37,6 +37,11 @@ export interface KMeansOptions {
    * kquant's parallel/helper-thread.ts): the same result, sooner when a core is idle.
    */
   helper?: Helper;
+  /**
+   * A k-d tree built over exactly these points and weights (optional): callers that fit the same
+   * points at several K keep it, instead of one being built for each call that needs it.
+   */
+  tree?: PointTree;
 }
 
 export interface KMeansResult {
@@ -59,7 +64,7 @@ export const KMEANS_DEFAULTS = {
   seed: 0,
 };
 
-const KNOWN_OPTIONS = new Set(['k', 'weights', 'init', 'nInit', 'maxIter', 'tol', 'seed', 'reference', 'helper']);
+const KNOWN_OPTIONS = new Set(['k', 'weights', 'init', 'nInit', 'maxIter', 'tol', 'seed', 'reference', 'helper', 'tree']);
 
 /** k-means of `points` (n·d, row-major) with the options above; deterministic for a given seed. */
 export function kmeans(points: Float32Array | Float64Array, d: number, options: KMeansOptions): KMeansResult {
@@ -100,7 +105,7 @@ export function kmeans(points: Float32Array | Float64Array, d: number, options: 
   const tolAbs = tol * meanVariance(x, n, d, weights);
   const lloyd = options.reference ? lloydReference : lloydAccelerated;
   // At small K the restarts share one k-d tree over the points (see lloyd-filter.ts).
-  const tree = !options.reference && k <= FILTER_MAX_K && exactSums(x, n, d, weights) ? new PointTree(x, n, d, weights) : undefined;
+  const tree = options.reference || k > FILTER_MAX_K ? undefined : (options.tree ?? smallKTree(x, n, d, weights));
   const rng = makeRng(seed);
 
   let best: KMeansResult | undefined;
@@ -135,6 +140,11 @@ export function kmeans(points: Float32Array | Float64Array, d: number, options: 
     }
   }
   return best!;
+}
+
+/** The tree the filtering Lloyd needs at small K, when the sums are exact (else undefined: the pruned path runs). */
+export function smallKTree(x: Float64Array, n: number, d: number, weights: Float64Array): PointTree | undefined {
+  return exactSums(x, n, d, weights) ? new PointTree(x, n, d, weights) : undefined;
 }
 
 /** Mean over the d coordinates of the weighted variance: scikit-learn's scale for `tol`. */
