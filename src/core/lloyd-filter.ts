@@ -35,158 +35,235 @@ export function lloydFiltered(
   initialCentres: Float64Array,
   options: LloydOptions,
 ): LloydResult {
-  const { n, d, order, left, right, start, end, box, sum, mass: nodeMass } = tree;
-  const treePoints = tree.points;
-  const treeWeights = tree.weights;
+  const { n, d } = tree;
   const k = initialCentres.length / d;
   const centres = Float64Array.from(initialCentres);
-  const labels = new Uint16Array(n);
-  const sums = new Float64Array(k * d);
-  const mass = new Float64Array(k);
+  const walk = new FilterWalk(tree, centres, k, pruneMargin(points, n * d, centres));
+  const { labels, sums, mass } = walk;
   const shift = new Float64Array(k);
   const relocated: number[] = [];
-  /** The label every point of a node had after the last pass that reached it, or MIXED / UNKNOWN. */
-  const owner = new Int32Array(tree.nodes).fill(UNKNOWN);
-  // Candidate lists, one level of the walk after another.
-  const candidates = new Int32Array((tree.depth + 1) * k);
-  const middle = new Float64Array(d);
-  const margin = pruneMargin(points, n * d, centres);
-  let changed = 0;
-  let evaluations = 0;
-  let searched = 0;
-
-  /** Gives node v's points to the nearest of the m candidates listed at `at`. */
-  const filter = (v: number, at: number, m: number, inherited: number): void => {
-    const previous = inherited >= 0 ? inherited : owner[v];
-    const b = 2 * d * v;
-    // The candidate nearest the box's middle (any candidate would do; this one drops the most).
-    for (let t = 0; t < d; t++) middle[t] = 0.5 * (box[b + t] + box[b + d + t]);
-    let best = candidates[at];
-    let bestDist = Infinity;
-    for (let c = 0; c < m; c++) {
-      const z = candidates[at + c];
-      let s = 0;
-      for (let t = 0; t < d; t++) {
-        const diff = middle[t] - centres[z * d + t];
-        s += diff * diff;
-      }
-      if (s < bestDist) {
-        bestDist = s;
-        best = z;
-      }
-    }
-    // Keep z unless it is farther than `best` from the box's corner that leans most towards z:
-    // then it is farther from every point of the box (the difference of squared distances is
-    // linear in the point, so smallest at a corner).
-    const next = at + m;
-    let kept = 0;
-    for (let c = 0; c < m; c++) {
-      const z = candidates[at + c];
-      if (z !== best) {
-        let toZ = 0;
-        let toBest = 0;
-        for (let t = 0; t < d; t++) {
-          const cz = centres[z * d + t];
-          const cb = centres[best * d + t];
-          const corner = cz > cb ? box[b + d + t] : box[b + t];
-          toZ += (corner - cz) * (corner - cz);
-          toBest += (corner - cb) * (corner - cb);
-        }
-        if (toZ - toBest > margin) continue;
-      }
-      candidates[next + kept++] = z;
-    }
-    const s = start[v];
-    const e = end[v];
-    if (kept === 1) {
-      // The whole box goes to `best`.
-      nodeMassTo(best, v);
-      if (previous !== best) {
-        for (let p = s; p < e; p++) {
-          const i = order[p];
-          if (labels[i] !== best) {
-            labels[i] = best;
-            changed++;
-          }
-        }
-      }
-      owner[v] = best;
-      return;
-    }
-    if (left[v] < 0) {
-      // A leaf that a boundary may cross: each point takes the nearest candidate left, which are
-      // in increasing index order, so a strict comparison keeps the lowest index on ties.
-      let common = -1;
-      for (let p = s; p < e; p++) {
-        let label = 0;
-        let nearest = Infinity;
-        for (let c = 0; c < kept; c++) {
-          const z = candidates[next + c];
-          const dz = dist2(treePoints, p, centres, z, d);
-          if (dz < nearest) {
-            nearest = dz;
-            label = z;
-          }
-        }
-        evaluations += kept;
-        const i = order[p];
-        if (labels[i] !== label) {
-          labels[i] = label;
-          changed++;
-        }
-        const w = treeWeights[p];
-        mass[label] += w;
-        for (let t = 0; t < d; t++) sums[label * d + t] += w * treePoints[p * d + t];
-        common = p === s || common === label ? label : MIXED;
-      }
-      searched += e - s;
-      owner[v] = common;
-      return;
-    }
-    // A node that was one cluster's last time hands that on: its children were not walked then.
-    const passOn = previous >= 0 ? previous : MIXED;
-    filter(left[v], next, kept, passOn);
-    filter(right[v], next, kept, passOn);
-    owner[v] = MIXED;
-  };
-
-  const nodeMassTo = (j: number, v: number): void => {
-    mass[j] += nodeMass[v];
-    for (let t = 0; t < d; t++) sums[j * d + t] += sum[v * d + t];
-  };
-
-  const assign = (): number => {
-    changed = 0;
-    sums.fill(0);
-    mass.fill(0);
-    for (let j = 0; j < k; j++) candidates[j] = j;
-    if (n > 0) filter(0, 0, k, MIXED);
-    return changed;
-  };
-
   let iterations = 0;
   let assigned = false;
   for (let it = 0; it < options.maxIter; it++) {
-    const moves = assign();
+    const changed = walk.assign();
     assigned = true;
-    if (it > 0 && moves === 0) break; // labels stable: centres would not move
+    if (it > 0 && changed === 0) break; // labels stable: centres would not move
     iterations++;
     relocated.length = 0;
     const moved = finishUpdate(points, n, d, weights, labels, centres, k, shift, sums, mass, relocated);
     // A re-seeded empty cluster took a point behind the owners' backs.
-    if (relocated.length > 0) owner.fill(UNKNOWN);
+    if (relocated.length > 0) walk.forget();
     assigned = false;
     if (moved <= options.tolAbs) break;
   }
-  if (!assigned) assign();
+  if (!assigned) walk.assign();
   return {
     centres,
     labels,
     inertia: inertiaOf(points, n, d, weights, labels, centres),
     iterations,
-    distanceEvaluations: evaluations,
-    searches: searched,
+    distanceEvaluations: walk.evaluations,
+    searches: walk.searched,
   };
+}
+
+/** The assign step by filtering, over one tree and one set of centres (which the update step moves). */
+class FilterWalk {
+  /** Labels in the points' own order, and the clusters' sums and masses after each assign step. */
+  readonly labels: Uint16Array;
+  readonly sums: Float64Array;
+  readonly mass: Float64Array;
+  /** Points looked at one by one, and the distances computed for them (for benchmarks). */
+  searched = 0;
+  evaluations = 0;
+  private changed = 0;
+  /** The label every point of a node had after the last pass that reached it, or MIXED / UNKNOWN. */
+  private readonly owner: Int32Array;
+  /** Candidate lists, one level of the walk after another. */
+  private readonly candidates: Int32Array;
+  private readonly d: number;
+
+  constructor(
+    private readonly tree: PointTree,
+    private readonly centres: Float64Array,
+    private readonly k: number,
+    private readonly margin: number,
+  ) {
+    this.d = tree.d;
+    this.labels = new Uint16Array(tree.n);
+    this.sums = new Float64Array(k * tree.d);
+    this.mass = new Float64Array(k);
+    this.owner = new Int32Array(tree.nodes).fill(UNKNOWN);
+    this.candidates = new Int32Array((tree.depth + 1) * k);
+  }
+
+  /** Labels every point with its nearest centre and sums the clusters; returns how many labels changed. */
+  assign(): number {
+    this.changed = 0;
+    this.sums.fill(0);
+    this.mass.fill(0);
+    for (let j = 0; j < this.k; j++) this.candidates[j] = j;
+    if (this.tree.n > 0) this.visit(0, 0, this.k, MIXED);
+    return this.changed;
+  }
+
+  /** Forgets which nodes had one label: the next pass compares every point's. */
+  forget(): void {
+    this.owner.fill(UNKNOWN);
+  }
+
+  /** Gives node v's points to the nearest of the m candidates listed at `at`. */
+  private visit(v: number, at: number, m: number, inherited: number): void {
+    const { tree, centres, candidates, d } = this;
+    const box = tree.box;
+    const previous = inherited >= 0 ? inherited : this.owner[v];
+    const b = 2 * d * v;
+    const best = d === 3 ? nearestToMiddle3(box, b, centres, candidates, at, m) : nearestToMiddle(box, b, d, centres, candidates, at, m);
+    // Keep a candidate unless it is farther than `best` from the box's corner that leans most
+    // towards it: then it is farther from every point of the box (the difference of squared
+    // distances is linear in the point, so smallest at a corner).
+    const next = at + m;
+    let kept = 0;
+    for (let c = 0; c < m; c++) {
+      const z = candidates[at + c];
+      if (z !== best && cornerGap(box, b, d, centres, z, best) > this.margin) continue;
+      candidates[next + kept++] = z;
+    }
+    if (kept === 1) {
+      this.giveWhole(v, best, previous);
+      return;
+    }
+    if (tree.left[v] < 0) {
+      this.settleLeaf(v, next, kept);
+      return;
+    }
+    // A node that was one cluster's last time hands that on: its children were not walked then.
+    const passOn = previous >= 0 ? previous : MIXED;
+    this.visit(tree.left[v], next, kept, passOn);
+    this.visit(tree.right[v], next, kept, passOn);
+    this.owner[v] = MIXED;
+  }
+
+  /** Node v goes whole to centre j: its sum and mass at once, and its points' labels unless they had j already. */
+  private giveWhole(v: number, j: number, previous: number): void {
+    const { tree, labels, sums, d } = this;
+    this.mass[j] += tree.mass[v];
+    for (let t = 0; t < d; t++) sums[j * d + t] += tree.sum[v * d + t];
+    if (previous !== j) {
+      const order = tree.order;
+      let changed = 0;
+      for (let p = tree.start[v]; p < tree.end[v]; p++) {
+        const i = order[p];
+        if (labels[i] !== j) {
+          labels[i] = j;
+          changed++;
+        }
+      }
+      this.changed += changed;
+    }
+    this.owner[v] = j;
+  }
+
+  /**
+   * A leaf that a boundary may cross: each point takes the nearest of the `kept` candidates at
+   * `at`, which are in increasing index order, so a strict comparison keeps the lowest index on ties.
+   */
+  private settleLeaf(v: number, at: number, kept: number): void {
+    const { tree, centres, candidates, labels, sums, mass, d } = this;
+    const { order, points, weights } = tree;
+    const s = tree.start[v];
+    const e = tree.end[v];
+    let common = -1;
+    let changed = 0;
+    for (let p = s; p < e; p++) {
+      let label = 0;
+      let nearest = Infinity;
+      for (let c = 0; c < kept; c++) {
+        const z = candidates[at + c];
+        const dz = dist2(points, p, centres, z, d);
+        if (dz < nearest) {
+          nearest = dz;
+          label = z;
+        }
+      }
+      const i = order[p];
+      if (labels[i] !== label) {
+        labels[i] = label;
+        changed++;
+      }
+      const w = weights[p];
+      mass[label] += w;
+      if (d === 3) {
+        sums[label * 3] += w * points[p * 3];
+        sums[label * 3 + 1] += w * points[p * 3 + 1];
+        sums[label * 3 + 2] += w * points[p * 3 + 2];
+      } else {
+        for (let t = 0; t < d; t++) sums[label * d + t] += w * points[p * d + t];
+      }
+      common = p === s || common === label ? label : MIXED;
+    }
+    this.changed += changed;
+    this.evaluations += kept * (e - s);
+    this.searched += e - s;
+    this.owner[v] = common;
+  }
+}
+
+/** The candidate nearest the middle of the box at b (any candidate would do; this one drops the most). */
+function nearestToMiddle(box: Float64Array, b: number, d: number, centres: Float64Array, candidates: Int32Array, at: number, m: number): number {
+  let best = candidates[at];
+  let bestDist = Infinity;
+  for (let c = 0; c < m; c++) {
+    const z = candidates[at + c];
+    let s = 0;
+    for (let t = 0; t < d; t++) {
+      const diff = 0.5 * (box[b + t] + box[b + d + t]) - centres[z * d + t];
+      s += diff * diff;
+    }
+    if (s < bestDist) {
+      bestDist = s;
+      best = z;
+    }
+  }
+  return best;
+}
+
+/** nearestToMiddle for d = 3, the middle in registers. */
+function nearestToMiddle3(box: Float64Array, b: number, centres: Float64Array, candidates: Int32Array, at: number, m: number): number {
+  const x = 0.5 * (box[b] + box[b + 3]);
+  const y = 0.5 * (box[b + 1] + box[b + 4]);
+  const z3 = 0.5 * (box[b + 2] + box[b + 5]);
+  let best = candidates[at];
+  let bestDist = Infinity;
+  for (let c = 0; c < m; c++) {
+    const z = candidates[at + c];
+    const dx = x - centres[3 * z];
+    const dy = y - centres[3 * z + 1];
+    const dz = z3 - centres[3 * z + 2];
+    const s = dx * dx + dy * dy + dz * dz;
+    if (s < bestDist) {
+      bestDist = s;
+      best = z;
+    }
+  }
+  return best;
+}
+
+/**
+ * How much farther centre z is than centre `best` (squared distances) from the corner of the box
+ * at b that leans most towards z: the least it is farther from any point of the box.
+ */
+function cornerGap(box: Float64Array, b: number, d: number, centres: Float64Array, z: number, best: number): number {
+  let toZ = 0;
+  let toBest = 0;
+  for (let t = 0; t < d; t++) {
+    const cz = centres[z * d + t];
+    const cb = centres[best * d + t];
+    const corner = cz > cb ? box[b + d + t] : box[b + t];
+    toZ += (corner - cz) * (corner - cz);
+    toBest += (corner - cb) * (corner - cb);
+  }
+  return toZ - toBest;
 }
 
 /**
