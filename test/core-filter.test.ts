@@ -8,6 +8,7 @@ import { initKMeansPlusPlus } from '../src/core/init.js';
 import { kmeans, meanVariance } from '../src/core/kmeans.js';
 import { lloydAccelerated, lloydReference, type LloydResult } from '../src/core/lloyd.js';
 import { FILTER_MAX_K, lloydFiltered } from '../src/core/lloyd-filter.js';
+import { PointIndex } from '../src/core/point-index.js';
 import { PointTree } from '../src/core/point-tree.js';
 import { makeRng } from '../src/core/rng.js';
 import { CHINA } from './helpers.js';
@@ -182,5 +183,19 @@ describe('where the filtering Lloyd runs', () => {
     const b = kmeans(x, d, { k: 8, weights: w, seed: 3, nInit: 2, reference: true });
     expect(a.centres.every((v, i) => Object.is(v, b.centres[i]))).toBe(true);
     expect(a.inertia).toBe(b.inertia);
+  });
+
+  it('kmeans with one PointIndex kept across K and restarts gives what it gives without', () => {
+    const d = 3;
+    const n = 3000;
+    const { x, w } = integerData(n, d, 78);
+    const index = new PointIndex(x, n, d, w);
+    for (const k of [4, 16, 40]) {
+      const shared = kmeans(x, d, { k, weights: w, seed: 5, nInit: 2, index });
+      const own = kmeans(x, d, { k, weights: w, seed: 5, nInit: 2 });
+      expect(shared.centres.every((v, i) => Object.is(v, own.centres[i]))).toBe(true);
+      expect(Array.from(shared.labels)).toEqual(Array.from(own.labels));
+    }
+    expect(() => kmeans(x.subarray(0, 300), d, { k: 4, index })).toThrow(/index over these 100 points/);
   });
 });

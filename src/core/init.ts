@@ -35,6 +35,7 @@ function pickWeighted(mass: Float64Array, n: number, total: number, rng: Rng): n
  * stays sorted without a sort. At K = 256 on china.jpg this reads 10 M members instead of 172 M.
  *
  * `labels` (optional) receives each point's nearest centre, a good first guess for Lloyd.
+ * `zOrderOf` (optional) gives the points' Z-order when a caller keeps it (see PointIndex).
  */
 export function initKMeansPlusPlus(
   points: Float64Array,
@@ -47,6 +48,7 @@ export function initKMeansPlusPlus(
   labels?: Uint16Array,
   kernel: Kernel = 'wasm',
   helper?: Helper,
+  zOrderOf: () => Int32Array = () => zOrder(points, n, d),
 ): Float64Array {
   // At large K, sorted member lists pay for their sorting many times over, and so does working on
   // a copy in Z-order: a cluster's members then sit close together in memory, and the scans read
@@ -56,7 +58,7 @@ export function initKMeansPlusPlus(
   let w = weights;
   let order: Int32Array | undefined;
   if (sorted) {
-    order = zOrder(points, n, d);
+    order = zOrderOf();
     x = new Float64Array(n * d);
     w = new Float64Array(n);
     for (let t = 0; t < n; t++) {
@@ -100,7 +102,7 @@ export function initKMeansPlusPlus(
 }
 
 /** From this K on, member lists are kept sorted (see initKMeansPlusPlus). */
-const SORTED_FROM_K = 32;
+export const SORTED_FROM_K = 32;
 
 /** Smallest K and number of points for which a helper thread pays for its two handshakes a step. */
 const HELPER_FROM_K = 32;

@@ -6,8 +6,7 @@ import { initKMeansPlusPlus, initRandom } from './init.js';
 import type { Helper } from './helper-thread.js';
 import { FILTER_MAX_K } from './lloyd-filter.js';
 import { lloydAccelerated, lloydReference } from './lloyd.js';
-import { exactSums } from './lloyd-update.js';
-import { PointTree } from './point-tree.js';
+import { PointIndex } from './point-index.js';
 import { deriveSeed, makeRng } from './rng.js';
 
 /** Most centres the core computes (labels are 16-bit; the centre table is K² numbers). */
@@ -38,10 +37,10 @@ export interface KMeansOptions {
    */
   helper?: Helper;
   /**
-   * A k-d tree built over exactly these points and weights (optional): callers that fit the same
-   * points at several K keep it, instead of one being built for each call that needs it.
+   * An index over exactly these points and weights (optional): callers that fit the same points at
+   * several K keep one, instead of each call making what it needs again (see point-index.ts).
    */
-  tree?: PointTree;
+  index?: PointIndex;
 }
 
 export interface KMeansResult {
@@ -64,7 +63,7 @@ export const KMEANS_DEFAULTS = {
   seed: 0,
 };
 
-const KNOWN_OPTIONS = new Set(['k', 'weights', 'init', 'nInit', 'maxIter', 'tol', 'seed', 'reference', 'helper', 'tree']);
+const KNOWN_OPTIONS = new Set(['k', 'weights', 'init', 'nInit', 'maxIter', 'tol', 'seed', 'reference', 'helper', 'index']);
 
 /** k-means of `points` (n·d, row-major) with the options above; deterministic for a given seed. */
 export function kmeans(points: Float32Array | Float64Array, d: number, options: KMeansOptions): KMeansResult {
@@ -104,8 +103,11 @@ export function kmeans(points: Float32Array | Float64Array, d: number, options: 
   if (!(totalWeight > 0)) throw new KquantError('USAGE', 'Expected some weight > 0 but every weight is 0');
   const tolAbs = tol * meanVariance(x, n, d, weights);
   const lloyd = options.reference ? lloydReference : lloydAccelerated;
-  // At small K the restarts share one k-d tree over the points (see lloyd-filter.ts).
-  const tree = options.reference || k > FILTER_MAX_K ? undefined : (options.tree ?? smallKTree(x, n, d, weights));
+  // The restarts share the index: the Z-order of the seeding, the k-d tree of the filtering Lloyd.
+  const index = options.index ?? new PointIndex(x, n, d, weights);
+  if (index.n !== n || index.d !== d) throw new KquantError('USAGE', `Expected an index over these ${n} points of ${d} coordinates`);
+  const tree = options.reference || k > FILTER_MAX_K ? undefined : index.smallKTree();
+  const zOrderOf = () => index.mortonOrder().order;
   const rng = makeRng(seed);
 
   let best: KMeansResult | undefined;
@@ -122,7 +124,7 @@ export function kmeans(points: Float32Array | Float64Array, d: number, options: 
       centres = Float64Array.from(init);
     } else if (init === 'kmeans++') {
       hint = new Uint16Array(n);
-      centres = initKMeansPlusPlus(x, n, d, weights, k, runRng, undefined, hint, 'wasm', options.helper);
+      centres = initKMeansPlusPlus(x, n, d, weights, k, runRng, undefined, hint, 'wasm', options.helper, zOrderOf);
     } else if (init === 'random') {
       centres = initRandom(x, n, d, weights, k, runRng);
     } else {
@@ -140,11 +142,6 @@ export function kmeans(points: Float32Array | Float64Array, d: number, options: 
     }
   }
   return best!;
-}
-
-/** The tree the filtering Lloyd needs at small K, when the sums are exact (else undefined: the pruned path runs). */
-export function smallKTree(x: Float64Array, n: number, d: number, weights: Float64Array): PointTree | undefined {
-  return exactSums(x, n, d, weights) ? new PointTree(x, n, d, weights) : undefined;
 }
 
 /** Mean over the d coordinates of the weighted variance: scikit-learn's scale for `tol`. */

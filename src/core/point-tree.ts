@@ -32,10 +32,11 @@ export class PointTree {
   /** Nodes on the longest path from the root (the root alone: 1). */
   readonly depth: number;
 
-  constructor(points: Float64Array, n: number, d: number, weights: Float64Array) {
+  /** `morton` (optional): the points' Morton order, when the caller has it already. */
+  constructor(points: Float64Array, n: number, d: number, weights: Float64Array, morton = mortonOrder(points, n, d)) {
     this.n = n;
     this.d = d;
-    const { order, codes } = mortonOrder(points, n, d);
+    const { order, codes } = morton;
     this.order = order;
     const sorted = new Uint32Array(n);
     const treePoints = (this.points = new Float64Array(n * d));

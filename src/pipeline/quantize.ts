@@ -3,9 +3,8 @@
 import type { Helper } from '../core/helper-thread.js';
 import { KquantError } from '../core/errors.js';
 import { buildHistogram, type Histogram } from '../core/histogram.js';
-import { kmeans, KMEANS_DEFAULTS, smallKTree, type InitMethod } from '../core/kmeans.js';
-import { FILTER_MAX_K } from '../core/lloyd-filter.js';
-import type { PointTree } from '../core/point-tree.js';
+import { kmeans, KMEANS_DEFAULTS, type InitMethod } from '../core/kmeans.js';
+import { PointIndex } from '../core/point-index.js';
 import { psnrDbOf } from '../core/metrics.js';
 import { roundPalette, type Palette } from '../core/palette.js';
 import { makeRng } from '../core/rng.js';
@@ -59,8 +58,8 @@ export interface FitGroup {
   toHistogram: Int32Array;
   /** Pixels in the group. */
   pixels: number;
-  /** The k-d tree over points64 that fits at small K use, made by the first that needs it (see smallKTree). */
-  tree?: PointTree | null;
+  /** What every K's fit of points64 shares (Z-order, k-d tree), made by the first fit that needs it. */
+  index?: PointIndex;
 }
 
 /** An image ready to quantize at any K. */
@@ -207,10 +206,8 @@ function fitGroup(group: FitGroup, k: number, options: FitOptions, seed: number,
     const palette = roundPalette(fit.centres, d, group.points64, group.weights.length, group.weights);
     return { palette, inertia: fit.inertia, iterations: fit.iterations };
   }
-  if (group.tree === undefined && k <= FILTER_MAX_K) {
-    group.tree = smallKTree(group.points64, group.weights.length, d, group.weights) ?? null;
-  }
-  const fit = kmeans(group.points64, d, { ...kmeansOptions, weights: group.weights, tree: group.tree ?? undefined });
+  group.index ??= new PointIndex(group.points64, group.weights.length, d, group.weights);
+  const fit = kmeans(group.points64, d, { ...kmeansOptions, weights: group.weights, index: group.index });
   const palette = roundPalette(fit.centres, d, group.points64, group.weights.length, group.weights, fit.labels);
   return { palette, inertia: fit.inertia, iterations: fit.iterations };
 }
