@@ -46,15 +46,35 @@
     ;; centreDist2[j] = d²(c_j, y)
     (block $measured
       (br_if $measured (i32.eqz (local.get $chosen)))
-      (loop $centre
-        (f64.store
-          (i32.add (local.get $centreDist2) (i32.shl (local.get $j) (i32.const 3)))
-          (call $dist2
-            (i32.add (local.get $centres) (i32.mul (local.get $j) (local.get $row)))
-            (local.get $py) (local.get $d)))
-        (br_if $centre (i32.lt_u
-          (local.tee $j (i32.add (local.get $j) (i32.const 1)))
-          (local.get $chosen)))))
+      (if (i32.eq (local.get $d) (i32.const 3))
+        (then
+          ;; d = 3 unrolled (the call is not inlined): (x² + y²) + z², as dist2.
+          (local.set $pi (local.get $centres))
+          (loop $centre3
+            (local.set $dx (f64.sub (f64.load (local.get $pi)) (local.get $y0)))
+            (local.set $dd (f64.sub (f64.load offset=8 (local.get $pi)) (local.get $y1)))
+            (local.set $dz (f64.sub (f64.load offset=16 (local.get $pi)) (local.get $y2)))
+            (f64.store
+              (i32.add (local.get $centreDist2) (i32.shl (local.get $j) (i32.const 3)))
+              (f64.add
+                (f64.add
+                  (f64.mul (local.get $dx) (local.get $dx))
+                  (f64.mul (local.get $dd) (local.get $dd)))
+                (f64.mul (local.get $dz) (local.get $dz))))
+            (local.set $pi (i32.add (local.get $pi) (i32.const 24)))
+            (br_if $centre3 (i32.lt_u
+              (local.tee $j (i32.add (local.get $j) (i32.const 1)))
+              (local.get $chosen)))))
+        (else
+          (loop $centre
+            (f64.store
+              (i32.add (local.get $centreDist2) (i32.shl (local.get $j) (i32.const 3)))
+              (call $dist2
+                (i32.add (local.get $centres) (i32.mul (local.get $j) (local.get $row)))
+                (local.get $py) (local.get $d)))
+            (br_if $centre (i32.lt_u
+              (local.tee $j (i32.add (local.get $j) (i32.const 1)))
+              (local.get $chosen)))))))
     (local.set $j (i32.const 0))
     (block $clusters
       (br_if $clusters (i32.eqz (local.get $chosen)))
