@@ -19,12 +19,13 @@ import type { DecodedImage } from '../types.js';
 export const IMAGE_TOL = 1e-5;
 
 /**
- * Fewest distinct colours for which a helper thread shortens a fit (K = 256, whole process, -j 2
- * against -j 1): china.jpg (96,615 colours) 0.96 s against 0.91 s, with 0.3 s more CPU; china.jpg
- * at 900×600 (228,041 colours) 1.28–1.46 s against 1.57–1.63 s; at 1280×854 (368,650) 2.3–2.7 s
- * against 3.5–4.0 s. Below, the fit runs on one thread and the helper stays idle.
+ * Least work (distinct colours × K) for which a helper thread shortens a fit, whole process, -j 2
+ * against -j 1 (medians of 9): china.jpg (96,615 colours) at K = 256 0.85 s against 0.87 s, with
+ * 0.1–0.3 s more CPU; at K = 1024 0.97 s against 1.11 s; china.jpg at 900×600 (228,041 colours)
+ * K = 256 1.28–1.46 s against 1.57–1.63 s; at 1280×854 (368,650) 2.3–2.7 s against 3.5–4.0 s.
+ * Below it the fit runs on one thread and the helper stays idle.
  */
-export const HELPER_FROM_COLOURS = 150_000;
+export const HELPER_FROM_WORK = 40_000_000;
 
 /**
  * Restarts when none are asked for: k-means++ can settle in a poor local optimum at small K
@@ -197,7 +198,7 @@ function fitGroup(group: FitGroup, k: number, options: FitOptions, seed: number,
     maxIter: options.maxIter,
     tol: options.tol ?? IMAGE_TOL,
     seed,
-    helper: group.weights.length >= HELPER_FROM_COLOURS ? options.helper : undefined,
+    helper: group.weights.length * k >= HELPER_FROM_WORK ? options.helper : undefined,
   };
   if (sample !== undefined && sample < group.pixels) {
     // The classic notebook's method: fit on a seeded sample of pixels, then assign every pixel.
