@@ -8,6 +8,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { KquantError, type KquantErrorCode } from '../core/errors.js';
 import { KMEANS_DEFAULTS, MAX_K } from '../core/kmeans.js';
 import { exists, removeTemporaryFiles, writeFileAtomic } from '../io/files.js';
+import { stopMakingTemporaryFiles, temporaryFilesBeingMade } from '../io/stop-gate.js';
 import { DEFAULT_MAX_PIXELS, reason } from '../io/read.js';
 import { checkSpec, outputPathFor, runJob, type JobResult, type JobSpec } from '../job.js';
 import { IMAGE_TOL } from '../pipeline/quantize.js';
@@ -133,23 +134,46 @@ export function makeProgram(run: (inputs: string[], options: CliOptions) => Prom
   return program;
 }
 
+/** Most a stopping run waits for temporary files being made to appear before it sweeps (ms). */
+const STOP_WAIT_MS = 1000;
+
+/**
+ * Stops the run: no thread makes a temporary file any more; once those being made exist (or after
+ * STOP_WAIT_MS), every temporary file is removed and `exit` runs. The wait is asynchronous, so that
+ * this thread's own file operations under way can finish.
+ */
+function stopRun(exit: () => void): void {
+  stopMakingTemporaryFiles();
+  const started = Date.now();
+  const sweep = () => {
+    if (temporaryFilesBeingMade() > 0 && Date.now() - started < STOP_WAIT_MS) {
+      setTimeout(sweep, 1);
+      return;
+    }
+    removeTemporaryFiles();
+    exit();
+  };
+  sweep();
+}
+
 /** Runs kquant with `argv` (as process.argv); sets process.exitCode rather than exiting. */
 export async function main(argv: string[] = process.argv): Promise<void> {
-  const cleanUp = (signal: NodeJS.Signals) => {
-    removeTemporaryFiles();
-    process.stderr.write(`kquant: interrupted (${signal}); no partial files left\n`);
-    process.exit(signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated);
-  };
+  const cleanUp = (signal: NodeJS.Signals) =>
+    stopRun(() => {
+      process.stderr.write(`kquant: interrupted (${signal}); no partial files left\n`);
+      process.exit(signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated);
+    });
   process.once('SIGINT', cleanUp);
   process.once('SIGTERM', cleanUp);
   // A reader that goes away (`kquant … --json | head -1`) ends the run quietly, as SIGPIPE
   // ends other tools, leaving no partial or temporary file.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    removeTemporaryFiles();
-    if (error.code === 'EPIPE') process.exit(EXIT.closedOutput);
-    process.stderr.write(`kquant: standard output: ${error.message}\n`);
-    process.exit(EXIT.failed);
-  });
+  process.stdout.on('error', (error: NodeJS.ErrnoException) =>
+    stopRun(() => {
+      if (error.code === 'EPIPE') process.exit(EXIT.closedOutput);
+      process.stderr.write(`kquant: standard output: ${error.message}\n`);
+      process.exit(EXIT.failed);
+    }),
+  );
   let verbose = argv.includes('--verbose');
   const program = makeProgram(async (inputs, options) => {
     verbose = Boolean(options.verbose);

@@ -1,11 +1,12 @@
 // Atomic file output: every file is written under a temporary name in its own directory and
 // renamed into place when complete, so an interrupted run leaves no partial output.
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { readdirSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { KquantError } from '../core/errors.js';
 import { reason } from './read.js';
+import { passStopGate } from './stop-gate.js';
 
 /** Temporary files being written now; removed by `removeTemporaryFiles` on an interrupt. */
 const pending = new Set<string>();
@@ -29,7 +30,13 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
   const temporary = join(directory, `${TEMPORARY_PREFIX}${process.pid}-${randomBytes(4).toString('hex')}-${basename(path)}`);
   pending.add(temporary);
   try {
-    await writeFile(temporary, bytes, { flag: 'wx' });
+    // Through the stop gate: once a stopping run has swept, no temporary file appears.
+    const file = await passStopGate(() => open(temporary, 'wx'), () => new KquantError('OUTPUT', `${path}: not written: kquant is stopping`));
+    try {
+      await file.writeFile(bytes);
+    } finally {
+      await file.close();
+    }
     if (options.force) {
       await rename(temporary, path);
     } else {
@@ -39,6 +46,7 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
     }
   } catch (error) {
     await rm(temporary, { force: true }).catch(() => undefined);
+    if (error instanceof KquantError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') throw new KquantError('OUTPUT', `${path}: already exists; use --force to replace it`);
     throw new KquantError('OUTPUT', `${path}: cannot write (${whyNot(error)})`, { cause: error });

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { KquantError } from '../core/errors.js';
+import { stopGate } from '../io/stop-gate.js';
 import {
   failedRow,
   loadInput,
@@ -52,7 +53,8 @@ class InOrder {
 function startWorkers(count: number, onMessage: (worker: Worker, message: WorkerMessage) => void, fail: (error: unknown) => void): Worker[] {
   const workers: Worker[] = [];
   for (let w = 0; w < count; w++) {
-    const worker = new Worker(WORKER_FILE);
+    // The stop gate (io/files.ts): a thread stopping the run keeps the workers from making files.
+    const worker = new Worker(WORKER_FILE, { workerData: { stopGate: stopGate() } });
     workers.push(worker);
     worker.on('message', (message: WorkerMessage) => onMessage(worker, message));
     worker.on('error', (error) => fail(new KquantError('INTERNAL', `worker thread failed: ${error.message}`)));

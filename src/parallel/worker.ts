@@ -1,9 +1,10 @@
 // A worker thread: runs what the pool sends and posts each result back. Either whole inputs
 // (`task`: read it and make its K) or the fit of one K at a time of an image the pool read and
 // shares (`image`, then `make` for each K, then `forget`).
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { KquantError, type KquantErrorCode } from '../core/errors.js';
 import type { Histogram } from '../core/histogram.js';
+import { useStopGate } from '../io/stop-gate.js';
 import type { JobResult, JobSpec, Task } from '../job.js';
 import { fitOptionsFrom, quantizeImage, type FitGroup, type PreparedImage, type QuantizedImage } from '../pipeline/quantize.js';
 
@@ -56,6 +57,7 @@ export function shareImage(image: PreparedImage): SharedImage {
 }
 
 const port = parentPort;
+if (workerData?.stopGate instanceof SharedArrayBuffer) useStopGate(workerData.stopGate);
 if (port) {
   const images = new Map<number, { spec: JobSpec; input: string; prepared: PreparedImage }>();
   const failure = (error: unknown) => {
