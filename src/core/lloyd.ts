@@ -11,9 +11,9 @@ import { allocateLloyd, type LloydMemory } from './lloyd-memory.js';
 import { FILTER_MAX_K, lloydFiltered } from './lloyd-filter.js';
 import { accumulate, exactSums, finishUpdate, inertiaOf, updateCentres } from './lloyd-update.js';
 import { PointTree } from './point-tree.js';
+import type { Kernel } from './wasm.js';
 
 export { updateCentres } from './lloyd-update.js';
-import type { Kernel } from './wasm.js';
 
 export interface LloydResult {
   centres: Float64Array;

@@ -198,8 +198,11 @@ function fitGroup(group: FitGroup, k: number, options: FitOptions, seed: number,
     maxIter: options.maxIter,
     tol: options.tol ?? IMAGE_TOL,
     seed,
-    helper: group.weights.length * k >= HELPER_FROM_WORK ? options.helper : undefined,
+    helper: undefined as Helper | undefined,
   };
+  // The points the fit sees: every distinct colour, or at most `sample` of them.
+  const fitted = sample !== undefined && sample < group.pixels ? Math.min(sample, group.weights.length) : group.weights.length;
+  if (fitted * k >= HELPER_FROM_WORK) kmeansOptions.helper = options.helper;
   if (sample !== undefined && sample < group.pixels) {
     // The classic notebook's method: fit on a seeded sample of pixels, then assign every pixel.
     const draws = drawByWeight(group.weights, sample, makeRng(`${seed}:sample`));
