@@ -1,13 +1,12 @@
 // The kquant command: parses options, runs the job, prints a line (or JSON) a result, writes the
 // CSV. commander, console and process live here and nowhere else.
-import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { KquantError, type KquantErrorCode } from '../core/errors.js';
 import { KMEANS_DEFAULTS, MAX_K } from '../core/kmeans.js';
-import { exists, removeTemporaryFiles, writeFileAtomic } from '../io/files.js';
+import { exists, isFile, removeTemporaryFiles, writeFileAtomic } from '../io/files.js';
 import { stopMakingTemporaryFiles, temporaryFilesBeingMade } from '../io/stop-gate.js';
 import { DEFAULT_MAX_PIXELS, reason } from '../io/read.js';
 import { checkSpec, outputPathFor, runJob, type JobResult, type JobSpec } from '../job.js';
@@ -201,10 +200,6 @@ function exitCodeFor(error: unknown, verbose: boolean): number {
   process.stderr.write(`kquant: internal error: ${reason(error)}${verbose ? '' : ' (run with --verbose for details)'}\n`);
   if (verbose && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   return EXIT.internal;
-}
-
-async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isFile(), () => false);
 }
 
 /**

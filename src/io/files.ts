@@ -133,6 +133,11 @@ export function removeTemporaryFiles(): void {
   pending.clear();
 }
 
+/** True when `path` is a file (not a folder, and not missing). */
+export async function isFile(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isFile(), () => false);
+}
+
 /** True when `path` exists. */
 export async function exists(path: string): Promise<boolean> {
   try {

@@ -191,6 +191,9 @@ interface GroupFit {
 /** k-means on one group (on a sample of it when asked), rounded to an 8-bit palette. */
 function fitGroup(group: FitGroup, k: number, options: FitOptions, seed: number, sample: number | undefined): GroupFit {
   const { d } = group;
+  const sampled = sample !== undefined && sample < group.pixels;
+  // The points the fit sees: every distinct colour, or at most `sample` of them.
+  const fitted = sampled ? Math.min(sample, group.weights.length) : group.weights.length;
   const kmeansOptions = {
     k,
     init: options.init,
@@ -198,12 +201,9 @@ function fitGroup(group: FitGroup, k: number, options: FitOptions, seed: number,
     maxIter: options.maxIter,
     tol: options.tol ?? IMAGE_TOL,
     seed,
-    helper: undefined as Helper | undefined,
+    helper: fitted * k >= HELPER_FROM_WORK ? options.helper : undefined,
   };
-  // The points the fit sees: every distinct colour, or at most `sample` of them.
-  const fitted = sample !== undefined && sample < group.pixels ? Math.min(sample, group.weights.length) : group.weights.length;
-  if (fitted * k >= HELPER_FROM_WORK) kmeansOptions.helper = options.helper;
-  if (sample !== undefined && sample < group.pixels) {
+  if (sampled) {
     // The classic notebook's method: fit on a seeded sample of pixels, then assign every pixel.
     const draws = drawByWeight(group.weights, sample, makeRng(`${seed}:sample`));
     const chosen: number[] = [];
