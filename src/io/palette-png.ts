@@ -1,7 +1,7 @@
 // Writes a palette as a PNG swatch strip: one square per colour, sorted by pixel share, wrapping
 // to rows when there are many colours. The file is written atomically.
 
-import sharp from 'sharp';
+import { sharp } from './sharp.js';
 import { writeFileAtomic, type WriteOptions } from './files.js';
 
 import { sortPaletteByShare } from '../report/palette-formats.js';

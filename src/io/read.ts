@@ -1,6 +1,7 @@
 // Reads any image sharp can decode into upright 8-bit sRGB pixels, keeping alpha.
 import { readFile, stat } from 'node:fs/promises';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
+import { sharp } from './sharp.js';
 import { KquantError } from '../core/errors.js';
 import type { DecodedImage } from '../types.js';
 

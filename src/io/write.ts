@@ -1,5 +1,5 @@
 // Encodes a quantized image in the format its output name asks for.
-import sharp from 'sharp';
+import { sharp } from './sharp.js';
 import { KquantError } from '../core/errors.js';
 import type { OutputFormat } from '../types.js';
 import { encodeIndexedPng } from './png.js';
