@@ -9,8 +9,8 @@ const dir = new URL('../src/core/wasm/', import.meta.url).pathname;
 const wabt = await initWabt();
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.wat')).sort()) {
   const source = readFileSync(join(dir, file), 'utf8');
-  const module = wabt.parseWat(file, source, { threads: true });
-  module.validate({ threads: true });
+  const module = wabt.parseWat(file, source, { threads: true, simd: true });
+  module.validate({ threads: true, simd: true });
   const { buffer } = module.toBinary({});
   module.destroy();
   const name = file.replace(/\.wat$/, '');

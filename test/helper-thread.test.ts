@@ -124,8 +124,8 @@ describe('seeding and assign step on two threads', () => {
       const w = new Float64Array(n).map(() => 1 + Math.floor(rng() * 5));
       const hint = new Uint16Array(n);
       const hintTwo = new Uint16Array(n);
-      const init = initKMeansPlusPlus(x, n, 3, w, 64, makeRng(10), undefined, hint);
-      const initTwo = initKMeansPlusPlus(x, n, 3, w, 64, makeRng(10), undefined, hintTwo, 'wasm', thread);
+      const init = initKMeansPlusPlus(x, n, 3, w, 96, makeRng(10), undefined, hint);
+      const initTwo = initKMeansPlusPlus(x, n, 3, w, 96, makeRng(10), undefined, hintTwo, 'wasm', thread);
       const seedingTaken = thread.takenBack;
       expect(seedingTaken).toBeGreaterThan(0);
       expect(initTwo.every((v, i) => Object.is(v, init[i]))).toBe(true);

@@ -5,6 +5,7 @@
 import { dist2 } from './geometry.js';
 import { zOrder } from './morton.js';
 import { CONTROL_BYTES, SEEDING, controlViews, type Helper, type HelperLoan } from './helper-thread.js';
+import { FLAT_BELOW_K, FlatSeeding } from './seeding-flat.js';
 import { Arena, type Kernel } from './wasm.js';
 import { WASM_BASE64 } from './wasm/seeding.generated.js';
 import type { Rng } from './rng.js';
@@ -50,6 +51,7 @@ export function initKMeansPlusPlus(
   helper?: Helper,
   zOrderOf: () => Int32Array = () => zOrder(points, n, d),
 ): Float64Array {
+  if (d === 3 && k < FLAT_BELOW_K) return seedFlat(points, n, weights, k, rng, trials, labels, kernel);
   // At large K, sorted member lists pay for their sorting many times over, and so does working on
   // a copy in Z-order: a cluster's members then sit close together in memory, and the scans read
   // them from cache (a fifth faster at K = 256). At small K a plain scan of each list is cheaper.
@@ -99,6 +101,39 @@ export function initKMeansPlusPlus(
   if (labels) seeding.writeLabels(labels, order);
   // A copy: the seeding's arrays share one buffer, which should not outlive it.
   return seeding.centres.slice(0, seeding.chosen * d);
+}
+
+/** initKMeansPlusPlus at small K on 3-D points: the same draws, by plain passes (see seeding-flat.ts). */
+function seedFlat(
+  points: Float64Array,
+  n: number,
+  weights: Float64Array,
+  k: number,
+  rng: Rng,
+  trials: number,
+  labels: Uint16Array | undefined,
+  kernel: Kernel,
+): Float64Array {
+  const seeding = new FlatSeeding(points, n, weights, k, kernel);
+  seeding.add(pickWeighted(weights, n, sum(weights, n), rng));
+  const candidates = new Int32Array(trials);
+  while (seeding.chosen < k) {
+    const total = seeding.potential();
+    if (!(total > 0)) break; // every point is on a centre: no more distinct points
+    for (let t = 0; t < trials; t++) candidates[t] = seeding.sample(rng() * total);
+    let bestCandidate = candidates[0];
+    let bestGain = -1;
+    for (let t = 0; t < trials; t++) {
+      const gain = seeding.gainOf(candidates[t]);
+      if (gain > bestGain) {
+        bestGain = gain;
+        bestCandidate = candidates[t];
+      }
+    }
+    seeding.add(bestCandidate);
+  }
+  if (labels) seeding.writeLabels(labels);
+  return seeding.centres.slice(0, seeding.chosen * 3);
 }
 
 /** From this K on, member lists are kept sorted (see initKMeansPlusPlus). */
