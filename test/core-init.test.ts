@@ -3,7 +3,7 @@
 // pass or a failure is the same on every run); thresholds are the 0.1% critical values.
 import { describe, expect, it } from 'vitest';
 import { initKMeansPlusPlus, initRandom, Seeding } from '../src/core/init.js';
-import { FLAT_BELOW_K, FlatSeeding } from '../src/core/seeding-flat.js';
+import { FlatSeeding } from '../src/core/seeding-flat.js';
 import { zOrder } from '../src/core/morton.js';
 import { makeRng } from '../src/core/rng.js';
 import { drawByWeight } from '../src/core/sample.js';
@@ -181,26 +181,33 @@ describe('k-means++', () => {
     }
   });
 
-  it.each(['wasm', 'js'] as const)('plain passes at small K (%s): gains, potential and labels as defined', (kernel) => {
-    // FlatSeeding weighs a candidate y as Σ w·max(0, closest − d(x, y)²) in two interleaved sums
-    // (even and odd points), so it matches the plain sum to rounding; labels are the nearest centre.
+  it.each([
+    ['wasm', 'integer'],
+    ['js', 'integer'],
+    ['wasm', 'fractional'],
+    ['js', 'fractional'],
+  ] as const)('by blocks of points (%s, %s coordinates): gains, potential and labels as defined', (kernel, kind) => {
+    // FlatSeeding weighs a candidate y as Σ w·max(0, closest − d(x, y)²), skipping blocks out of
+    // y's reach, in two interleaved sums (even and odd points): it matches the plain sum over every
+    // point to rounding, and each label is the nearest centre.
     const d = 3;
-    const rng = makeRng(`flat ${kernel}`);
+    const rng = makeRng(`flat ${kernel} ${kind}`);
     const n = 2999; // odd: a padding point of weight 0 makes it even
     const points = new Float64Array(n * d);
-    for (let i = 0; i < points.length; i++) points[i] = Math.floor(rng() * 64) * 4;
+    for (let i = 0; i < points.length; i++) points[i] = kind === 'integer' ? Math.floor(rng() * 64) * 4 : rng() * 255;
     const weights = new Float64Array(n);
     for (let i = 0; i < n; i++) weights[i] = i % 17 === 0 ? 0 : 1 + Math.floor(rng() * 5);
-    const seeding = new FlatSeeding(points, n, weights, 40, kernel);
-    const centres: number[] = [];
+    const order = zOrder(points, n, d);
+    const seeding = new FlatSeeding(points, n, weights, 120, order, kernel);
     const closest = new Float64Array(n).fill(Infinity);
     const nearest = new Int32Array(n);
-    let next = 5;
-    for (let step = 0; step < 40; step++) {
+    let next = 5; // a working point: point order[next]
+    for (let step = 0; step < 120; step++) {
       seeding.add(next);
-      centres.push(next);
+      const c = order[next];
+      expect(Array.from(seeding.centres.subarray(3 * step, 3 * step + 3))).toEqual(Array.from(points.subarray(3 * c, 3 * c + 3)));
       for (let i = 0; i < n; i++) {
-        const e = dist2(points, d, i, next);
+        const e = dist2(points, d, i, c);
         if (e < closest[i]) {
           closest[i] = e;
           nearest[i] = step;
@@ -208,18 +215,18 @@ describe('k-means++', () => {
       }
       let potential = 0;
       for (let i = 0; i < n; i++) potential += weights[i] * closest[i];
-      expect(seeding.potential()).toBeCloseTo(potential, 6);
+      expect(Math.abs(seeding.potential() - potential)).toBeLessThanOrEqual(1e-12 * potential);
       for (let probe = 0; probe < 4; probe++) {
         const y = Math.floor(rng() * n);
         let gain = 0;
-        for (let i = 0; i < n; i++) gain += weights[i] * Math.max(0, closest[i] - dist2(points, d, i, y));
+        for (let i = 0; i < n; i++) gain += weights[i] * Math.max(0, closest[i] - dist2(points, d, i, order[y]));
         expect(Math.abs(seeding.gainOf(y) - gain)).toBeLessThanOrEqual(1e-12 * Math.max(1, gain));
       }
       const labels = new Uint16Array(n);
       seeding.writeLabels(labels);
       expect(Array.from(labels)).toEqual(Array.from(nearest));
       next = seeding.sample(rng() * seeding.potential());
-      expect(weights[next] * closest[next]).toBeGreaterThan(0);
+      expect(weights[order[next]] * closest[order[next]]).toBeGreaterThan(0);
     }
   });
 
@@ -228,7 +235,7 @@ describe('k-means++', () => {
     const n = 5001;
     const points = new Float64Array(n * 3).map(() => Math.floor(rng() * 256));
     const weights = new Float64Array(n).map((_, i) => (i % 7 === 0 ? 0 : 1 + Math.floor(rng() * 9)));
-    for (const k of [1, 2, 7, 16, FLAT_BELOW_K - 1]) {
+    for (const k of [1, 2, 7, 16, 64, 300]) {
       const labelsWasm = new Uint16Array(n);
       const labelsTs = new Uint16Array(n);
       const wasm = initKMeansPlusPlus(points, n, 3, weights, k, makeRng(k), undefined, labelsWasm, 'wasm');

@@ -5,7 +5,7 @@
 import { dist2 } from './geometry.js';
 import { zOrder } from './morton.js';
 import { CONTROL_BYTES, SEEDING, controlViews, type Helper, type HelperLoan } from './helper-thread.js';
-import { FLAT_BELOW_K, FlatSeeding } from './seeding-flat.js';
+import { FlatSeeding } from './seeding-flat.js';
 import { Arena, type Kernel } from './wasm.js';
 import { WASM_BASE64 } from './wasm/seeding.generated.js';
 import type { Rng } from './rng.js';
@@ -51,7 +51,7 @@ export function initKMeansPlusPlus(
   helper?: Helper,
   zOrderOf: () => Int32Array = () => zOrder(points, n, d),
 ): Float64Array {
-  if (d === 3 && k < FLAT_BELOW_K) return seedFlat(points, n, weights, k, rng, trials, labels, kernel);
+  if (d === 3) return seedFlat(points, n, weights, k, rng, trials, labels, kernel, zOrderOf());
   // At large K, sorted member lists pay for their sorting many times over, and so does working on
   // a copy in Z-order: a cluster's members then sit close together in memory, and the scans read
   // them from cache (a fifth faster at K = 256). At small K a plain scan of each list is cheaper.
@@ -103,7 +103,7 @@ export function initKMeansPlusPlus(
   return seeding.centres.slice(0, seeding.chosen * d);
 }
 
-/** initKMeansPlusPlus at small K on 3-D points: the same draws, by plain passes (see seeding-flat.ts). */
+/** initKMeansPlusPlus on 3-D points: the same draws, by passes over blocks of points (see seeding-flat.ts). */
 function seedFlat(
   points: Float64Array,
   n: number,
@@ -113,9 +113,11 @@ function seedFlat(
   trials: number,
   labels: Uint16Array | undefined,
   kernel: Kernel,
+  order: Int32Array,
 ): Float64Array {
-  const seeding = new FlatSeeding(points, n, weights, k, kernel);
-  seeding.add(pickWeighted(weights, n, sum(weights, n), rng));
+  const seeding = new FlatSeeding(points, n, weights, k, order, kernel);
+  const w = seeding.weights;
+  seeding.add(pickWeighted(w, n, sum(w, n), rng));
   const candidates = new Int32Array(trials);
   while (seeding.chosen < k) {
     const total = seeding.potential();

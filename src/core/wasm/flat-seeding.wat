@@ -1,84 +1,206 @@
-;; Greedy k-means++ by plain passes over every point (seeding-flat.ts, FlatSeeding): the same
+;; Greedy k-means++ by passes over the points in blocks (seeding-flat.ts, FlatSeeding): the same
 ;; arithmetic in the same order as the TypeScript methods, which stay as the reference (tests run
 ;; both and compare). Compiled into flat-seeding.generated.ts by scripts/build-wasm.mjs.
 ;;
-;; Points are three arrays of float64 coordinates (xs, ys, zs), with weights w and each point's
-;; squared distance to its nearest centre so far in dist; n is even (a padding point of weight 0
-;; makes it so), and each step reads two points at once (f64x2): even points in lane 0, odd points
-;; in lane 1, each lane summed on its own and the two lanes added at the end. Array arguments are
-;; byte offsets into the memory.
+;; Points, in Z-order, are three arrays of float64 coordinates (xs, ys, zs), with weights w and
+;; each point's squared distance to its nearest centre so far in dist. They come in blocks of
+;; 64 (the last one shorter, and even: a padding point of weight 0 makes it so), each with its
+;; bounding box (lo, hi: 3 float64 a block) and its largest dist (maxd); blocks come in groups of
+;; 16 with the same (glo, ghi, gmaxd). A block whose box is no nearer to a point y than its largest
+;; dist holds no point nearer to y than to its centre: its gain is 0 and adding y changes none of
+;; it, so it is skipped (so is a group). Each step reads two points at once (f64x2): even points
+;; in lane 0, odd in lane 1, each lane summed on its own and the two added at the end. Array
+;; arguments are byte offsets into the memory.
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
   (func $splat (param $array i32) (param $i i32) (result v128)
     (f64x2.splat (f64.load (i32.add (local.get $array) (i32.shl (local.get $i) (i32.const 3))))))
 
+  ;; A box (3 lows at lo, 3 highs at hi) is out of reach of the point (px, py, pz) when its
+  ;; squared distance from it, times 0.9999999999, is at least the limit: a margin far above the
+  ;; rounding of a squared distance, so the test holds for any coordinates, not only integers.
+  ;; (Written out at each use: V8 did not inline it.)
+
   ;; Point y becomes centre `label`: every point nearer to it than to its centre so far moves to it
-  ;; (dist and labels, labels as float64). Writes each block's potential Σ w·dist (blocks of 256
-  ;; points, the last one shorter) to pot.
+  ;; (dist, and labels as float64). Rewrites the potential Σ w·dist (pot) and maxd of each block it
+  ;; reaches, and those of their groups (gpot, gmaxd); returns how many blocks it reached.
   (func (export "add")
     (param $n i32) (param $y i32) (param $label f64) (param $xs i32) (param $ys i32) (param $zs i32)
-    (param $w i32) (param $dist i32) (param $labels i32) (param $pot i32)
-    (local $cx v128) (local $cy v128) (local $cz v128) (local $l v128) (local $acc v128)
+    (param $w i32) (param $dist i32) (param $labels i32)
+    (param $lo i32) (param $hi i32) (param $maxd i32) (param $pot i32)
+    (param $glo i32) (param $ghi i32) (param $gmaxd i32) (param $gpot i32) (param $groups i32)
+    (result i32)
+    (local $cx v128) (local $cy v128) (local $cz v128) (local $l v128) (local $acc v128) (local $top v128)
     (local $d2 v128) (local $old v128) (local $near v128) (local $new v128) (local $t v128)
-    (local $o i32) (local $end i32) (local $blockEnd i32)
+    (local $px f64) (local $py f64) (local $pz f64) (local $bt f64) (local $bs f64) (local $bl i32) (local $bh i32) (local $top1 f64) (local $sum f64)
+    (local $g i32) (local $b i32) (local $bEnd i32) (local $o i32) (local $end i32) (local $reached i32)
     (local.set $cx (call $splat (local.get $xs) (local.get $y)))
     (local.set $cy (call $splat (local.get $ys) (local.get $y)))
     (local.set $cz (call $splat (local.get $zs) (local.get $y)))
+    (local.set $px (f64x2.extract_lane 0 (local.get $cx)))
+    (local.set $py (f64x2.extract_lane 0 (local.get $cy)))
+    (local.set $pz (f64x2.extract_lane 0 (local.get $cz)))
     (local.set $l (f64x2.splat (local.get $label)))
-    (local.set $end (i32.shl (local.get $n) (i32.const 3)))
-    (block $done
-      (loop $blocks
-        (br_if $done (i32.ge_u (local.get $o) (local.get $end)))
-        (local.set $blockEnd (i32.add (local.get $o) (i32.const 2048)))
-        (if (i32.gt_u (local.get $blockEnd) (local.get $end)) (then (local.set $blockEnd (local.get $end))))
-        (local.set $acc (f64x2.splat (f64.const 0)))
-        (loop $pairs
-          (local.set $t (f64x2.sub (v128.load align=8 (i32.add (local.get $xs) (local.get $o))) (local.get $cx)))
-          (local.set $d2 (f64x2.mul (local.get $t) (local.get $t)))
-          (local.set $t (f64x2.sub (v128.load align=8 (i32.add (local.get $ys) (local.get $o))) (local.get $cy)))
-          (local.set $d2 (f64x2.add (local.get $d2) (f64x2.mul (local.get $t) (local.get $t))))
-          (local.set $t (f64x2.sub (v128.load align=8 (i32.add (local.get $zs) (local.get $o))) (local.get $cz)))
-          (local.set $d2 (f64x2.add (local.get $d2) (f64x2.mul (local.get $t) (local.get $t))))
-          (local.set $old (v128.load align=8 (i32.add (local.get $dist) (local.get $o))))
-          (local.set $near (f64x2.lt (local.get $d2) (local.get $old)))
-          (local.set $new (v128.bitselect (local.get $d2) (local.get $old) (local.get $near)))
-          (v128.store align=8 (i32.add (local.get $dist) (local.get $o)) (local.get $new))
-          (v128.store align=8 (i32.add (local.get $labels) (local.get $o))
-            (v128.bitselect (local.get $l) (v128.load align=8 (i32.add (local.get $labels) (local.get $o))) (local.get $near)))
-          (local.set $acc (f64x2.add (local.get $acc)
-            (f64x2.mul (v128.load align=8 (i32.add (local.get $w) (local.get $o))) (local.get $new))))
-          (br_if $pairs (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 16))) (local.get $blockEnd))))
-        (f64.store (local.get $pot)
-          (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
-        (local.set $pot (i32.add (local.get $pot) (i32.const 8)))
-        (br $blocks))))
+    (block $groupsDone
+      (loop $group
+        (br_if $groupsDone (i32.ge_u (local.get $g) (local.get $groups)))
+        (if (i32.eqz (block (result i32)
+              (local.set $bl (i32.add (local.get $glo) (i32.mul (local.get $g) (i32.const 24))))
+              (local.set $bh (i32.add (local.get $ghi) (i32.mul (local.get $g) (i32.const 24))))
+              (local.set $bt (f64.max (f64.max (f64.sub (f64.load (local.get $bl)) (local.get $px)) (f64.const 0))
+                (f64.sub (local.get $px) (f64.load (local.get $bh)))))
+              (local.set $bs (f64.mul (local.get $bt) (local.get $bt)))
+              (local.set $bt (f64.max (f64.max (f64.sub (f64.load offset=8 (local.get $bl)) (local.get $py)) (f64.const 0))
+                (f64.sub (local.get $py) (f64.load offset=8 (local.get $bh)))))
+              (local.set $bs (f64.add (local.get $bs) (f64.mul (local.get $bt) (local.get $bt))))
+              (local.set $bt (f64.max (f64.max (f64.sub (f64.load offset=16 (local.get $bl)) (local.get $pz)) (f64.const 0))
+                (f64.sub (local.get $pz) (f64.load offset=16 (local.get $bh)))))
+              (local.set $bs (f64.add (local.get $bs) (f64.mul (local.get $bt) (local.get $bt))))
+              (f64.ge (f64.mul (local.get $bs) (f64.const 0.9999999999)) (f64.load (i32.add (local.get $gmaxd) (i32.shl (local.get $g) (i32.const 3)))))))
+          (then
+            (local.set $b (i32.shl (local.get $g) (i32.const 4)))
+            (local.set $bEnd (i32.add (local.get $b) (i32.const 16)))
+            (block $blocksDone
+              (loop $block
+                (br_if $blocksDone (i32.ge_u (local.get $b) (local.get $bEnd)))
+                (local.set $o (i32.shl (local.get $b) (i32.const 9)))
+                (br_if $blocksDone (i32.ge_u (local.get $o) (i32.shl (local.get $n) (i32.const 3))))
+                (if (i32.eqz (block (result i32)
+              (local.set $bl (i32.add (local.get $lo) (i32.mul (local.get $b) (i32.const 24))))
+              (local.set $bh (i32.add (local.get $hi) (i32.mul (local.get $b) (i32.const 24))))
+              (local.set $bt (f64.max (f64.max (f64.sub (f64.load (local.get $bl)) (local.get $px)) (f64.const 0))
+                (f64.sub (local.get $px) (f64.load (local.get $bh)))))
+              (local.set $bs (f64.mul (local.get $bt) (local.get $bt)))
+              (local.set $bt (f64.max (f64.max (f64.sub (f64.load offset=8 (local.get $bl)) (local.get $py)) (f64.const 0))
+                (f64.sub (local.get $py) (f64.load offset=8 (local.get $bh)))))
+              (local.set $bs (f64.add (local.get $bs) (f64.mul (local.get $bt) (local.get $bt))))
+              (local.set $bt (f64.max (f64.max (f64.sub (f64.load offset=16 (local.get $bl)) (local.get $pz)) (f64.const 0))
+                (f64.sub (local.get $pz) (f64.load offset=16 (local.get $bh)))))
+              (local.set $bs (f64.add (local.get $bs) (f64.mul (local.get $bt) (local.get $bt))))
+              (f64.ge (f64.mul (local.get $bs) (f64.const 0.9999999999)) (f64.load (i32.add (local.get $maxd) (i32.shl (local.get $b) (i32.const 3)))))))
+                  (then
+                    (local.set $reached (i32.add (local.get $reached) (i32.const 1)))
+                    (local.set $end (i32.add (local.get $o) (i32.const 512)))
+                    (if (i32.gt_u (local.get $end) (i32.shl (local.get $n) (i32.const 3)))
+                      (then (local.set $end (i32.shl (local.get $n) (i32.const 3)))))
+                    (local.set $acc (f64x2.splat (f64.const 0)))
+                    (local.set $top (f64x2.splat (f64.const 0)))
+                    (loop $pairs
+                      (local.set $t (f64x2.sub (v128.load align=8 (i32.add (local.get $xs) (local.get $o))) (local.get $cx)))
+                      (local.set $d2 (f64x2.mul (local.get $t) (local.get $t)))
+                      (local.set $t (f64x2.sub (v128.load align=8 (i32.add (local.get $ys) (local.get $o))) (local.get $cy)))
+                      (local.set $d2 (f64x2.add (local.get $d2) (f64x2.mul (local.get $t) (local.get $t))))
+                      (local.set $t (f64x2.sub (v128.load align=8 (i32.add (local.get $zs) (local.get $o))) (local.get $cz)))
+                      (local.set $d2 (f64x2.add (local.get $d2) (f64x2.mul (local.get $t) (local.get $t))))
+                      (local.set $old (v128.load align=8 (i32.add (local.get $dist) (local.get $o))))
+                      (local.set $near (f64x2.lt (local.get $d2) (local.get $old)))
+                      (local.set $new (v128.bitselect (local.get $d2) (local.get $old) (local.get $near)))
+                      (v128.store align=8 (i32.add (local.get $dist) (local.get $o)) (local.get $new))
+                      (v128.store align=8 (i32.add (local.get $labels) (local.get $o))
+                        (v128.bitselect (local.get $l) (v128.load align=8 (i32.add (local.get $labels) (local.get $o))) (local.get $near)))
+                      (local.set $acc (f64x2.add (local.get $acc)
+                        (f64x2.mul (v128.load align=8 (i32.add (local.get $w) (local.get $o))) (local.get $new))))
+                      (local.set $top (f64x2.max (local.get $top) (local.get $new)))
+                      (br_if $pairs (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 16))) (local.get $end))))
+                    (f64.store (i32.add (local.get $pot) (i32.shl (local.get $b) (i32.const 3)))
+                      (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
+                    (f64.store (i32.add (local.get $maxd) (i32.shl (local.get $b) (i32.const 3)))
+                      (f64.max (f64x2.extract_lane 0 (local.get $top)) (f64x2.extract_lane 1 (local.get $top))))))
+                (local.set $b (i32.add (local.get $b) (i32.const 1)))
+                (br $block)))
+            ;; The group's largest dist and potential, over all its blocks, in order.
+            (local.set $b (i32.shl (local.get $g) (i32.const 4)))
+            (local.set $top1 (f64.const 0))
+            (local.set $sum (f64.const 0))
+            (block $summed
+              (loop $sumBlock
+                (br_if $summed (i32.ge_u (local.get $b) (local.get $bEnd)))
+                (br_if $summed (i32.ge_u (i32.shl (local.get $b) (i32.const 9)) (i32.shl (local.get $n) (i32.const 3))))
+                (local.set $top1 (f64.max (local.get $top1) (f64.load (i32.add (local.get $maxd) (i32.shl (local.get $b) (i32.const 3))))))
+                (local.set $sum (f64.add (local.get $sum) (f64.load (i32.add (local.get $pot) (i32.shl (local.get $b) (i32.const 3))))))
+                (local.set $b (i32.add (local.get $b) (i32.const 1)))
+                (br $sumBlock)))
+            (f64.store (i32.add (local.get $gmaxd) (i32.shl (local.get $g) (i32.const 3))) (local.get $top1))
+            (f64.store (i32.add (local.get $gpot) (i32.shl (local.get $g) (i32.const 3))) (local.get $sum))))
+        (local.set $g (i32.add (local.get $g) (i32.const 1)))
+        (br $group)))
+    (local.get $reached))
 
   ;; How much the potential would drop with a centre at point y: Σ w·max(0, dist − d²(x, y)).
   (func (export "gain")
     (param $n i32) (param $y i32) (param $xs i32) (param $ys i32) (param $zs i32) (param $w i32) (param $dist i32)
+    (param $lo i32) (param $hi i32) (param $maxd i32) (param $glo i32) (param $ghi i32) (param $gmaxd i32) (param $groups i32)
     (result f64)
     (local $cx v128) (local $cy v128) (local $cz v128) (local $acc v128) (local $zero v128)
-    (local $t v128) (local $d2 v128) (local $o i32) (local $end i32)
+    (local $t v128) (local $d2 v128) (local $px f64) (local $py f64) (local $pz f64) (local $bt f64) (local $bs f64) (local $bl i32) (local $bh i32)
+    (local $g i32) (local $b i32) (local $bEnd i32) (local $o i32) (local $end i32)
     (local.set $cx (call $splat (local.get $xs) (local.get $y)))
     (local.set $cy (call $splat (local.get $ys) (local.get $y)))
     (local.set $cz (call $splat (local.get $zs) (local.get $y)))
-    (local.set $end (i32.shl (local.get $n) (i32.const 3)))
+    (local.set $px (f64x2.extract_lane 0 (local.get $cx)))
+    (local.set $py (f64x2.extract_lane 0 (local.get $cy)))
+    (local.set $pz (f64x2.extract_lane 0 (local.get $cz)))
     (local.set $zero (f64x2.splat (f64.const 0)))
     (local.set $acc (local.get $zero))
-    (loop $pairs
-      (local.set $t (f64x2.sub (v128.load align=8 (i32.add (local.get $xs) (local.get $o))) (local.get $cx)))
-      (local.set $d2 (f64x2.mul (local.get $t) (local.get $t)))
-      (local.set $t (f64x2.sub (v128.load align=8 (i32.add (local.get $ys) (local.get $o))) (local.get $cy)))
-      (local.set $d2 (f64x2.add (local.get $d2) (f64x2.mul (local.get $t) (local.get $t))))
-      (local.set $t (f64x2.sub (v128.load align=8 (i32.add (local.get $zs) (local.get $o))) (local.get $cz)))
-      (local.set $d2 (f64x2.add (local.get $d2) (f64x2.mul (local.get $t) (local.get $t))))
-      (local.set $acc (f64x2.add (local.get $acc)
-        (f64x2.mul
-          (v128.load align=8 (i32.add (local.get $w) (local.get $o)))
-          (f64x2.max
-            (f64x2.sub (v128.load align=8 (i32.add (local.get $dist) (local.get $o))) (local.get $d2))
-            (local.get $zero)))))
-      (br_if $pairs (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 16))) (local.get $end))))
+    (block $groupsDone
+      (loop $group
+        (br_if $groupsDone (i32.ge_u (local.get $g) (local.get $groups)))
+        (if (i32.eqz (block (result i32)
+              (local.set $bl (i32.add (local.get $glo) (i32.mul (local.get $g) (i32.const 24))))
+              (local.set $bh (i32.add (local.get $ghi) (i32.mul (local.get $g) (i32.const 24))))
+              (local.set $bt (f64.max (f64.max (f64.sub (f64.load (local.get $bl)) (local.get $px)) (f64.const 0))
+                (f64.sub (local.get $px) (f64.load (local.get $bh)))))
+              (local.set $bs (f64.mul (local.get $bt) (local.get $bt)))
+              (local.set $bt (f64.max (f64.max (f64.sub (f64.load offset=8 (local.get $bl)) (local.get $py)) (f64.const 0))
+                (f64.sub (local.get $py) (f64.load offset=8 (local.get $bh)))))
+              (local.set $bs (f64.add (local.get $bs) (f64.mul (local.get $bt) (local.get $bt))))
+              (local.set $bt (f64.max (f64.max (f64.sub (f64.load offset=16 (local.get $bl)) (local.get $pz)) (f64.const 0))
+                (f64.sub (local.get $pz) (f64.load offset=16 (local.get $bh)))))
+              (local.set $bs (f64.add (local.get $bs) (f64.mul (local.get $bt) (local.get $bt))))
+              (f64.ge (f64.mul (local.get $bs) (f64.const 0.9999999999)) (f64.load (i32.add (local.get $gmaxd) (i32.shl (local.get $g) (i32.const 3)))))))
+          (then
+            (local.set $b (i32.shl (local.get $g) (i32.const 4)))
+            (local.set $bEnd (i32.add (local.get $b) (i32.const 16)))
+            (block $blocksDone
+              (loop $block
+                (br_if $blocksDone (i32.ge_u (local.get $b) (local.get $bEnd)))
+                (local.set $o (i32.shl (local.get $b) (i32.const 9)))
+                (br_if $blocksDone (i32.ge_u (local.get $o) (i32.shl (local.get $n) (i32.const 3))))
+                (if (i32.eqz (block (result i32)
+              (local.set $bl (i32.add (local.get $lo) (i32.mul (local.get $b) (i32.const 24))))
+              (local.set $bh (i32.add (local.get $hi) (i32.mul (local.get $b) (i32.const 24))))
+              (local.set $bt (f64.max (f64.max (f64.sub (f64.load (local.get $bl)) (local.get $px)) (f64.const 0))
+                (f64.sub (local.get $px) (f64.load (local.get $bh)))))
+              (local.set $bs (f64.mul (local.get $bt) (local.get $bt)))
+              (local.set $bt (f64.max (f64.max (f64.sub (f64.load offset=8 (local.get $bl)) (local.get $py)) (f64.const 0))
+                (f64.sub (local.get $py) (f64.load offset=8 (local.get $bh)))))
+              (local.set $bs (f64.add (local.get $bs) (f64.mul (local.get $bt) (local.get $bt))))
+              (local.set $bt (f64.max (f64.max (f64.sub (f64.load offset=16 (local.get $bl)) (local.get $pz)) (f64.const 0))
+                (f64.sub (local.get $pz) (f64.load offset=16 (local.get $bh)))))
+              (local.set $bs (f64.add (local.get $bs) (f64.mul (local.get $bt) (local.get $bt))))
+              (f64.ge (f64.mul (local.get $bs) (f64.const 0.9999999999)) (f64.load (i32.add (local.get $maxd) (i32.shl (local.get $b) (i32.const 3)))))))
+                  (then
+                    (local.set $end (i32.add (local.get $o) (i32.const 512)))
+                    (if (i32.gt_u (local.get $end) (i32.shl (local.get $n) (i32.const 3)))
+                      (then (local.set $end (i32.shl (local.get $n) (i32.const 3)))))
+                    (loop $pairs
+                      (local.set $t (f64x2.sub (v128.load align=8 (i32.add (local.get $xs) (local.get $o))) (local.get $cx)))
+                      (local.set $d2 (f64x2.mul (local.get $t) (local.get $t)))
+                      (local.set $t (f64x2.sub (v128.load align=8 (i32.add (local.get $ys) (local.get $o))) (local.get $cy)))
+                      (local.set $d2 (f64x2.add (local.get $d2) (f64x2.mul (local.get $t) (local.get $t))))
+                      (local.set $t (f64x2.sub (v128.load align=8 (i32.add (local.get $zs) (local.get $o))) (local.get $cz)))
+                      (local.set $d2 (f64x2.add (local.get $d2) (f64x2.mul (local.get $t) (local.get $t))))
+                      (local.set $acc (f64x2.add (local.get $acc)
+                        (f64x2.mul
+                          (v128.load align=8 (i32.add (local.get $w) (local.get $o)))
+                          (f64x2.max
+                            (f64x2.sub (v128.load align=8 (i32.add (local.get $dist) (local.get $o))) (local.get $d2))
+                            (local.get $zero)))))
+                      (br_if $pairs (i32.lt_u (local.tee $o (i32.add (local.get $o) (i32.const 16))) (local.get $end))))))
+                (local.set $b (i32.add (local.get $b) (i32.const 1)))
+                (br $block)))))
+        (local.set $g (i32.add (local.get $g) (i32.const 1)))
+        (br $group)))
     (f64.add (f64x2.extract_lane 0 (local.get $acc)) (f64x2.extract_lane 1 (local.get $acc))))
 )
