@@ -20,12 +20,13 @@ export const IMAGE_TOL = 1e-5;
 
 /**
  * Least work (distinct colours × K) for which a helper thread shortens a fit, whole process, -j 2
- * against -j 1 (medians of 9): china.jpg (96,615 colours) at K = 256 0.85 s against 0.87 s, with
- * 0.1–0.3 s more CPU; at K = 1024 0.97 s against 1.11 s; china.jpg at 900×600 (228,041 colours)
- * K = 256 1.28–1.46 s against 1.57–1.63 s; at 1280×854 (368,650) 2.3–2.7 s against 3.5–4.0 s.
- * Below it the fit runs on one thread and the helper stays idle.
+ * against -j 1, medians of 11–15 interleaved runs. Since colours are seeded on one thread
+ * (seeding-flat.ts), the helper only takes half of Lloyd's assign steps, and pays from here:
+ * china.jpg at K = 256 (96,615 colours, 24.7 M) 0.70–0.74 s against 0.75–0.79 (two series); flower.jpg
+ * at K = 512 (32 M) 0.67 against 0.70. Below, flower at K = 256 (16 M, 0.72 against 0.70) and china
+ * at K = 128 (12 M, even), the fit runs on one thread and the helper stays idle.
  */
-export const HELPER_FROM_WORK = 40_000_000;
+export const HELPER_FROM_WORK = 20_000_000;
 
 /**
  * Restarts when none are asked for: k-means++ can settle in a poor local optimum at small K
