@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { initKMeansPlusPlus, initRandom, Seeding } from '../src/core/init.js';
 import { FlatSeeding } from '../src/core/seeding-flat.js';
-import { zOrder } from '../src/core/morton.js';
+import { mortonOrder, zOrder } from '../src/core/morton.js';
 import { makeRng } from '../src/core/rng.js';
 import { drawByWeight } from '../src/core/sample.js';
 
@@ -301,6 +301,24 @@ describe('drawByWeight', () => {
 });
 
 describe('zOrder', () => {
+  it('gives the same codes and order with the WebAssembly kernel as with the TypeScript loops (3-D)', () => {
+    const rng = makeRng('morton');
+    const cases: Float64Array[] = [
+      new Float64Array(0),
+      Float64Array.from([7, 7, 7]),
+      new Float64Array(3 * 4000).map(() => Math.floor(rng() * 256)), // colours, many equal codes
+      new Float64Array(3 * 3001).map(() => rng() * 1000 - 500), // fractional, negative
+      new Float64Array(3 * 500).map((_, i) => (i % 3 === 1 ? 42 : rng() * 9)), // a constant coordinate
+    ];
+    for (const points of cases) {
+      const n = points.length / 3;
+      const wasm = mortonOrder(points, n, 3, 'wasm');
+      const ts = mortonOrder(points, n, 3, 'js');
+      expect(Array.from(wasm.codes)).toEqual(Array.from(ts.codes));
+      expect(Array.from(wasm.order)).toEqual(Array.from(ts.order));
+    }
+  });
+
   it('is a permutation that puts near points near each other', () => {
     const rng = makeRng('z');
     const n = 5000;

@@ -82,22 +82,26 @@ export class FlatSeeding {
     this.hi.fill(-Infinity);
     this.glo.fill(Infinity);
     this.ghi.fill(-Infinity);
-    const coordinates = [this.xs, this.ys, this.zs];
-    for (let t = 0; t < m; t++) {
-      const b = Math.floor(t / BLOCK);
-      const g = Math.floor(b / GROUP);
+    this.compiled = arena.exports;
+    if (this.compiled) {
+      this.compiled.boxes(m, this.xs.byteOffset, this.ys.byteOffset, this.zs.byteOffset, this.lo.byteOffset, this.hi.byteOffset,
+        this.glo.byteOffset, this.ghi.byteOffset);
+    } else {
       for (let c = 0; c < 3; c++) {
-        const v = coordinates[c][t];
-        if (v < this.lo[3 * b + c]) this.lo[3 * b + c] = v;
-        if (v > this.hi[3 * b + c]) this.hi[3 * b + c] = v;
-        if (v < this.glo[3 * g + c]) this.glo[3 * g + c] = v;
-        if (v > this.ghi[3 * g + c]) this.ghi[3 * g + c] = v;
+        const v = [this.xs, this.ys, this.zs][c];
+        for (let t = 0; t < m; t++) {
+          const b = 3 * Math.floor(t / BLOCK) + c;
+          const g = 3 * Math.floor(t / (BLOCK * GROUP)) + c;
+          if (v[t] < this.lo[b]) this.lo[b] = v[t];
+          if (v[t] > this.hi[b]) this.hi[b] = v[t];
+          if (v[t] < this.glo[g]) this.glo[g] = v[t];
+          if (v[t] > this.ghi[g]) this.ghi[g] = v[t];
+        }
       }
     }
     this.dist.fill(Infinity);
     this.maxd.fill(Infinity);
     this.gmaxd.fill(Infinity);
-    this.compiled = arena.exports;
     this.centres = new Float64Array(k * 3);
   }
 

@@ -22,6 +22,35 @@
   ;; rounding of a squared distance, so the test holds for any coordinates, not only integers.
   ;; (Written out at each use: V8 did not inline it.)
 
+  ;; The bounding box of each block of 64 points and of each group of 16 blocks: 3 lows at lo
+  ;; (glo), 3 highs at hi (ghi); the caller fills lows with +inf and highs with −inf first.
+  (func (export "boxes")
+    (param $n i32) (param $xs i32) (param $ys i32) (param $zs i32)
+    (param $lo i32) (param $hi i32) (param $glo i32) (param $ghi i32)
+    (local $t i32) (local $o i32) (local $b i32) (local $g i32) (local $v f64)
+    (block $done
+      (loop $point
+        (br_if $done (i32.ge_u (local.get $t) (local.get $n)))
+        (local.set $o (i32.shl (local.get $t) (i32.const 3)))
+        (local.set $b (i32.mul (i32.shr_u (local.get $t) (i32.const 6)) (i32.const 24)))
+        (local.set $g (i32.mul (i32.shr_u (local.get $t) (i32.const 10)) (i32.const 24)))
+        (local.set $v (f64.load (i32.add (local.get $xs) (local.get $o))))
+        (call $widen (i32.add (local.get $lo) (local.get $b)) (i32.add (local.get $hi) (local.get $b)) (local.get $v))
+        (call $widen (i32.add (local.get $glo) (local.get $g)) (i32.add (local.get $ghi) (local.get $g)) (local.get $v))
+        (local.set $v (f64.load (i32.add (local.get $ys) (local.get $o))))
+        (call $widen (i32.add (local.get $lo) (i32.add (local.get $b) (i32.const 8))) (i32.add (local.get $hi) (i32.add (local.get $b) (i32.const 8))) (local.get $v))
+        (call $widen (i32.add (local.get $glo) (i32.add (local.get $g) (i32.const 8))) (i32.add (local.get $ghi) (i32.add (local.get $g) (i32.const 8))) (local.get $v))
+        (local.set $v (f64.load (i32.add (local.get $zs) (local.get $o))))
+        (call $widen (i32.add (local.get $lo) (i32.add (local.get $b) (i32.const 16))) (i32.add (local.get $hi) (i32.add (local.get $b) (i32.const 16))) (local.get $v))
+        (call $widen (i32.add (local.get $glo) (i32.add (local.get $g) (i32.const 16))) (i32.add (local.get $ghi) (i32.add (local.get $g) (i32.const 16))) (local.get $v))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $point))))
+
+  ;; Widens the interval [*lo, *hi] to hold v (a strict comparison each way, as the reference's).
+  (func $widen (param $lo i32) (param $hi i32) (param $v f64)
+    (if (f64.lt (local.get $v) (f64.load (local.get $lo))) (then (f64.store (local.get $lo) (local.get $v))))
+    (if (f64.gt (local.get $v) (f64.load (local.get $hi))) (then (f64.store (local.get $hi) (local.get $v)))))
+
   ;; Point y becomes centre `label`: every point nearer to it than to its centre so far moves to it
   ;; (dist, and labels as float64). Rewrites the potential Σ w·dist (pot) and maxd of each block it
   ;; reaches, and those of their groups (gpot, gmaxd); returns how many blocks it reached.
