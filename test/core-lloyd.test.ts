@@ -428,3 +428,25 @@ describe('k-means results', () => {
     expect(() => kmeans(Float32Array.from([0, 0, NaN]), 3, { k: 1 })).toThrow(/finite/);
   });
 });
+
+describe('moments', () => {
+  it('gives the checks, total and mean variance of the TypeScript loops, bit for bit', async () => {
+    const { moments } = await import('../src/core/moments.js');
+    const rng = makeRng('moments');
+    for (const [n, d] of [[1, 3], [5000, 3], [3001, 4], [777, 2]] as const) {
+      const x = new Float64Array(n * d).map(() => rng() * 510 - 255);
+      const w = new Float64Array(n).map(() => Math.floor(rng() * 9));
+      w[0] = 1;
+      expect(moments(x, n, d, w, 'wasm')).toEqual(moments(x, n, d, w, 'js'));
+      expect(moments(x, n, d, w, 'js').meanVariance).toBe(meanVariance(x, n, d, w));
+      const bad = x.slice();
+      bad[Math.floor(n * d / 2)] = Infinity;
+      expect(moments(bad, n, d, w, 'wasm')).toEqual(moments(bad, n, d, w, 'js'));
+      expect(moments(bad, n, d, w, 'wasm').badCoordinate).toBe(Math.floor(n * d / 2));
+      const heavy = w.slice();
+      heavy[n - 1] = -1;
+      expect(moments(x, n, d, heavy, 'wasm')).toEqual(moments(x, n, d, heavy, 'js'));
+      expect(moments(x, n, d, heavy, 'wasm').badWeight).toBe(n - 1);
+    }
+  });
+});

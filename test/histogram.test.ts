@@ -54,15 +54,22 @@ function firstDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 describe('buildHistogram', () => {
   it.each([
-    ['RGB, hash', 50_000, 3, 3],
-    ['RGBA read as RGB, hash', 50_000, 4, 3],
-    ['RGBA, hash', 50_000, 4, 4],
-    ['RGB, direct table', DIRECT_FROM_PIXELS + 7, 3, 3],
-    ['RGBA read as RGB, direct table', DIRECT_FROM_PIXELS, 4, 3],
-    ['RGBA, hash, large', DIRECT_FROM_PIXELS, 4, 4],
-  ] as const)('%s: colours in order of first appearance, counts and index as a Map gives', (_, count, channels, d) => {
+    ['RGB, hash (WebAssembly)', 50_000, 3, 3, 'wasm'],
+    ['RGB, hash (TypeScript)', 50_000, 3, 3, 'js'],
+    ['RGBA read as RGB, hash (WebAssembly)', 50_000, 4, 3, 'wasm'],
+    ['RGBA read as RGB, hash (TypeScript)', 50_000, 4, 3, 'js'],
+    ['RGBA, hash (WebAssembly)', 50_000, 4, 4, 'wasm'],
+    ['RGBA, hash (TypeScript)', 50_000, 4, 4, 'js'],
+    ['RGB, white first, hash (WebAssembly)', 3_000, 3, 3, 'wasm'],
+    ['RGBA, white first, hash (WebAssembly)', 3_000, 4, 4, 'wasm'],
+    ['RGB, direct table', DIRECT_FROM_PIXELS + 7, 3, 3, 'wasm'],
+    ['RGBA read as RGB, direct table', DIRECT_FROM_PIXELS, 4, 3, 'wasm'],
+    ['RGBA, hash, large', DIRECT_FROM_PIXELS, 4, 4, 'wasm'],
+  ] as const)('%s: colours in order of first appearance, counts and index as a Map gives', (name, count, channels, d, kernel) => {
     const pixels = makePixels(count, channels, count + channels + d);
-    const h = buildHistogram(pixels, channels, d);
+    // 0xFFFFFFFF (opaque white) as the first key: no "previous colour" may match it.
+    if (name.includes('white first')) pixels.fill(255, 0, channels);
+    const h = buildHistogram(pixels, channels, d, kernel);
     const want = reference(pixels, channels, d);
     expect(h.n).toBe(want.colours.length);
     expect(h.d).toBe(d);

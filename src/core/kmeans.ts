@@ -6,6 +6,9 @@ import { initKMeansPlusPlus, initRandom } from './init.js';
 import type { Helper } from './helper-thread.js';
 import { FILTER_MAX_K } from './lloyd-filter.js';
 import { lloydAccelerated, lloydReference } from './lloyd.js';
+import { moments } from './moments.js';
+
+export { meanVariance } from './moments.js';
 import { PointIndex } from './point-index.js';
 import { deriveSeed, makeRng } from './rng.js';
 
@@ -84,24 +87,21 @@ export function kmeans(points: Float32Array | Float64Array, d: number, options: 
   if (n === 0) throw new KquantError('USAGE', 'Expected at least one point but received none');
 
   const x = toFloat64(points);
-  for (let i = 0; i < x.length; i++) {
-    if (!Number.isFinite(x[i])) {
-      throw new KquantError('USAGE', `Expected finite coordinates but point ${Math.floor(i / d)} has ${x[i]}`);
-    }
-  }
   const weights = options.weights ? toFloat64(options.weights) : new Float64Array(n).fill(1);
+  const checked = moments(x, n, d, weights.length === n ? weights : new Float64Array(n).fill(1));
+  if (checked.badCoordinate >= 0) {
+    const i = checked.badCoordinate;
+    throw new KquantError('USAGE', `Expected finite coordinates but point ${Math.floor(i / d)} has ${x[i]}`);
+  }
   if (weights.length !== n) {
     throw new KquantError('USAGE', `Expected ${n} weights but received ${weights.length}`);
   }
-  let totalWeight = 0;
-  for (let i = 0; i < n; i++) {
-    if (!(weights[i] >= 0) || !Number.isFinite(weights[i])) {
-      throw new KquantError('USAGE', `Expected finite weights ≥ 0 but weight ${i} is ${weights[i]}`);
-    }
-    totalWeight += weights[i];
+  if (checked.badWeight >= 0) {
+    const i = checked.badWeight;
+    throw new KquantError('USAGE', `Expected finite weights ≥ 0 but weight ${i} is ${weights[i]}`);
   }
-  if (!(totalWeight > 0)) throw new KquantError('USAGE', 'Expected some weight > 0 but every weight is 0');
-  const tolAbs = tol * meanVariance(x, n, d, weights);
+  if (!(checked.totalWeight > 0)) throw new KquantError('USAGE', 'Expected some weight > 0 but every weight is 0');
+  const tolAbs = tol * checked.meanVariance;
   const lloyd = options.reference ? lloydReference : lloydAccelerated;
   // The restarts share the index: the Z-order of the seeding, the k-d tree of the filtering Lloyd.
   const index = options.index ?? new PointIndex(x, n, d, weights);
@@ -142,24 +142,4 @@ export function kmeans(points: Float32Array | Float64Array, d: number, options: 
     }
   }
   return best!;
-}
-
-/** Mean over the d coordinates of the weighted variance: scikit-learn's scale for `tol`. */
-export function meanVariance(x: Float64Array, n: number, d: number, weights: Float64Array): number {
-  let total = 0;
-  for (let i = 0; i < n; i++) total += weights[i];
-  if (!(total > 0)) return 0;
-  let sum = 0;
-  for (let t = 0; t < d; t++) {
-    let mean = 0;
-    for (let i = 0; i < n; i++) mean += weights[i] * x[i * d + t];
-    mean /= total;
-    let variance = 0;
-    for (let i = 0; i < n; i++) {
-      const diff = x[i * d + t] - mean;
-      variance += weights[i] * diff * diff;
-    }
-    sum += variance / total;
-  }
-  return sum / d;
 }

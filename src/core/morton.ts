@@ -23,7 +23,7 @@ export function mortonOrder(points: Float64Array, n: number, d: number, kernel: 
       const x = arena.f64(3 * n);
       x.set(points.subarray(0, 3 * n));
       const spread = arena.i32(1024);
-      const codes = new Uint32Array(arena.buffer, arena.i32(n).byteOffset, n);
+      const codes = arena.u32(n);
       const order = arena.i32(n);
       const next = arena.i32(n);
       const counts = arena.i32(2048);

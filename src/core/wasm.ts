@@ -95,6 +95,14 @@ export class Arena {
     return new Int32Array(this.buffer, this.take(4 * count), count);
   }
 
+  u32(count: number): Uint32Array {
+    return new Uint32Array(this.buffer, this.take(4 * count), count);
+  }
+
+  u8(count: number): Uint8Array {
+    return new Uint8Array(this.buffer, this.take(count), count);
+  }
+
   u16(count: number): Uint16Array {
     return new Uint16Array(this.buffer, this.take(2 * count), count);
   }
