@@ -28,7 +28,9 @@ function pickWeighted(mass: Float64Array, n: number, total: number, rng: Rng): n
  * Greedy k-means++: each new centre is the best (lowest potential) of 2 + ⌊ln K⌋ candidates drawn
  * with probability proportional to weight × squared distance to the nearest centre so far.
  *
- * Exact, but pruned. A candidate y can only take a point x from its centre c when
+ * 3-D points (colours) are seeded by passes over blocks of points (seeding-flat.ts); other d by
+ * the member lists below. Both are exact, but pruned. In the lists, a candidate y can only take a
+ * point x from its centre c when
  * d(x, c) > d(c, y) / 2 (else d(x, y) ≥ d(c, y) − d(x, c) ≥ d(x, c)). Each centre keeps its
  * members sorted by that distance (by buckets of it, see sortByBucket), farthest first, so weighing
  * a candidate reads only the members it could take, plus a bucket, and skips whole clusters by

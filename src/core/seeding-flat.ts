@@ -5,7 +5,7 @@
 // centres; blocks come in groups of GROUP with the same. A block whose box is no nearer to the
 // candidate than that largest distance holds no point the candidate would take (see
 // wasm/flat-seeding.wat): its gain is 0 and adding the candidate changes none of it. The points
-// it does read are read two at a time in WebAssembly (f64x2). On china.jpg this is 4–9× faster
+// it does read are read two at a time in WebAssembly (f64x2). On china.jpg this is 2–4× faster
 // than the member lists of the pruned seeding (init.ts, Seeding), which stays for other d.
 //
 // The draws are k-means++'s: a candidate with probability w·D² (D its distance to its nearest
