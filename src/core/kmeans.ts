@@ -7,10 +7,10 @@ import type { Helper } from './helper-thread.js';
 import { FILTER_MAX_K } from './lloyd-filter.js';
 import { lloydAccelerated, lloydReference } from './lloyd.js';
 import { moments } from './moments.js';
-
-export { meanVariance } from './moments.js';
 import { PointIndex } from './point-index.js';
 import { deriveSeed, makeRng } from './rng.js';
+
+export { meanVariance } from './moments.js';
 
 /** Most centres the core computes (labels are 16-bit; the centre table is K² numbers). */
 export const MAX_K = 4096;
@@ -88,6 +88,8 @@ export function kmeans(points: Float32Array | Float64Array, d: number, options: 
 
   const x = toFloat64(points);
   const weights = options.weights ? toFloat64(options.weights) : new Float64Array(n).fill(1);
+  // One pass checks the coordinates, then the weights, and sums what tol is scaled by. Weights of
+  // the wrong length are reported after the coordinates, as before.
   const checked = moments(x, n, d, weights.length === n ? weights : new Float64Array(n).fill(1));
   if (checked.badCoordinate >= 0) {
     const i = checked.badCoordinate;

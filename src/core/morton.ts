@@ -1,8 +1,8 @@
 // Morton (Z-order) codes: rows near in space get near codes, so sorting by them keeps neighbours
 // together (the seeding's working copy, init.ts) and splits space into nested cells (point-tree.ts).
 // For 3-D points a WebAssembly kernel (wasm/morton.wat) gives the same codes and order: this runs
-// once a fit, and these loops, run once, are slow before V8 optimises them (30–38 ms for the
-// 96,615 colours of china.jpg in a fresh process, against 3–4 ms in WebAssembly).
+// once a fit, and these loops, run once, are slow before V8 optimises them (25–38 ms for the
+// 96,615 colours of china.jpg in a fresh process, against 5–8 ms in WebAssembly).
 import { Arena, type Kernel } from './wasm.js';
 import { WASM_BASE64 } from './wasm/morton.generated.js';
 
