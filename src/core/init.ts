@@ -76,33 +76,57 @@ export function initKMeansPlusPlus(
     seeding.lend(helper);
   try {
     seeding.start(pickWeighted(w, n, sum(w, n), rng));
-    const candidates = new Int32Array(trials);
-    const gains = new Float64Array(trials);
     // With a helper, it weighs the second half of the candidates while this thread weighs the first.
     const mine = lent ? trials >>> 1 : trials;
-    while (seeding.chosen < k) {
-      const total = seeding.potential();
-      if (!(total > 0)) break; // every point is on a centre: no more distinct points
-      for (let t = 0; t < trials; t++) candidates[t] = seeding.sample(rng() * total);
+    greedySteps(seeding, k, rng, trials, (candidates, gains) => {
       if (lent) seeding.startGains(helper, candidates.subarray(mine));
       for (let t = 0; t < mine; t++) gains[t] = seeding.gainOf(candidates[t]);
       if (lent) seeding.joinGains(helper, gains.subarray(mine));
-      let bestCandidate = candidates[0];
-      let bestGain = -1;
-      for (let t = 0; t < trials; t++) {
-        if (gains[t] > bestGain) {
-          bestGain = gains[t];
-          bestCandidate = candidates[t];
-        }
-      }
-      seeding.add(bestCandidate);
-    }
+    });
   } finally {
     if (lent) helper.detach();
   }
   if (labels) seeding.writeLabels(labels, order);
   // A copy: the seeding's arrays share one buffer, which should not outlive it.
   return seeding.centres.slice(0, seeding.chosen * d);
+}
+
+/** What the greedy steps need of a seeding state (Seeding's member lists, or FlatSeeding's blocks). */
+interface SeedingSteps {
+  readonly chosen: number;
+  potential(): number;
+  sample(target: number): number;
+  add(y: number): void;
+}
+
+/**
+ * The greedy steps of k-means++ after the first centre: `trials` candidates drawn by the
+ * potential, weighed by `weigh` (their gains into `gains`), the best kept (the first on ties).
+ */
+function greedySteps(
+  seeding: SeedingSteps,
+  k: number,
+  rng: Rng,
+  trials: number,
+  weigh: (candidates: Int32Array, gains: Float64Array) => void,
+): void {
+  const candidates = new Int32Array(trials);
+  const gains = new Float64Array(trials);
+  while (seeding.chosen < k) {
+    const total = seeding.potential();
+    if (!(total > 0)) break; // every point is on a centre: no more distinct points
+    for (let t = 0; t < trials; t++) candidates[t] = seeding.sample(rng() * total);
+    weigh(candidates, gains);
+    let bestCandidate = candidates[0];
+    let bestGain = -1;
+    for (let t = 0; t < trials; t++) {
+      if (gains[t] > bestGain) {
+        bestGain = gains[t];
+        bestCandidate = candidates[t];
+      }
+    }
+    seeding.add(bestCandidate);
+  }
 }
 
 /** initKMeansPlusPlus on 3-D points: the same draws, by passes over blocks of points (see seeding-flat.ts). */
@@ -120,22 +144,9 @@ function seedFlat(
   const seeding = new FlatSeeding(points, n, weights, k, order, kernel);
   const w = seeding.weights;
   seeding.add(pickWeighted(w, n, sum(w, n), rng));
-  const candidates = new Int32Array(trials);
-  while (seeding.chosen < k) {
-    const total = seeding.potential();
-    if (!(total > 0)) break; // every point is on a centre: no more distinct points
-    for (let t = 0; t < trials; t++) candidates[t] = seeding.sample(rng() * total);
-    let bestCandidate = candidates[0];
-    let bestGain = -1;
-    for (let t = 0; t < trials; t++) {
-      const gain = seeding.gainOf(candidates[t]);
-      if (gain > bestGain) {
-        bestGain = gain;
-        bestCandidate = candidates[t];
-      }
-    }
-    seeding.add(bestCandidate);
-  }
+  greedySteps(seeding, k, rng, trials, (candidates, gains) => {
+    for (let t = 0; t < candidates.length; t++) gains[t] = seeding.gainOf(candidates[t]);
+  });
   if (labels) seeding.writeLabels(labels);
   return seeding.centres.slice(0, seeding.chosen * 3);
 }

@@ -321,7 +321,7 @@ class PrunedLloyd {
         if (labels[i] >= k) labels[i] = 0;
         crossers[i] = i;
       }
-      // Both others of a point are its label: every 2i and 2i + 1 from the labels, doubling.
+      // Both others of a point start as its label.
       for (let i = 0; i < n; i++) others[2 * i] = others[2 * i + 1] = labels[i];
       fillPattern(bounds, [0, FLOAT32_MAX, FLOAT32_MAX, -Infinity], n);
       if (this.helper) this.assignInTwo(this.helper, false);
