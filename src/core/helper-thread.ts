@@ -51,10 +51,10 @@ export function controlViews(buffer: ArrayBufferLike, offset: number): { ints: I
 }
 
 /**
- * Slots of an assign request: in from, to, exact, screen (0: the points are all crossers, listed
- * in order), eps; out changed, left, distances, searches.
+ * Slots of an assign request: in from, to, exact, eps (a float); out changed, left, distances,
+ * searches.
  */
-export const ASSIGN = { FROM: 1, TO: 2, EXACT: 3, CHANGED: 4, LEFT: 5, DISTANCES: 6, SEARCHES: 7, SCREEN: 8, EPS: 0 } as const;
+export const ASSIGN = { FROM: 1, TO: 2, EXACT: 3, CHANGED: 4, LEFT: 5, DISTANCES: 6, SEARCHES: 7, EPS: 0 } as const;
 /** Slots of a seeding request: in chosen and the candidates (ints from CANDIDATES on); out their gains (floats). */
 export const SEEDING = { CHOSEN: 1, COUNT: 2, CANDIDATES: 3, MAX: CONTROL_FLOATS } as const;
 
@@ -120,15 +120,13 @@ const HANDLERS: Record<HelperKind, Handler> = {
     const from = ints[ASSIGN.FROM];
     const crossers = L.crossers + 4 * from;
     const eps = floats[ASSIGN.EPS];
-    const crossed = ints[ASSIGN.SCREEN]
-      ? exports.screen(from, ints[ASSIGN.TO], L.d, eps, L.labels, L.others, L.bounds, L.points, L.centres,
-        L.travelled, L.restTravelled, L.half, L.reach, crossers, L.counter)
-      : ints[ASSIGN.TO] - from;
+    const crossed = exports.screen(from, ints[ASSIGN.TO], L.d, eps, L.labels, L.others, L.bounds, L.points, L.centres,
+      L.travelled, L.restTravelled, L.half, L.reach, crossers, L.counter);
     const distances = counter[0];
     counter.fill(0);
     ints[ASSIGN.CHANGED] = exports.settle(crossed, eps, ints[ASSIGN.EXACT], L.labels, L.others, L.bounds, L.points,
       L.centres, L.travelled, L.restTravelled, L.reach, crossers, L.weights, L.sums, L.mass, L.rowIds,
-      L.rowSuffixMin, L.rowBeyond, L.row, L.counter);
+      L.rowSuffixMin, L.rowBeyond, L.row, L.scanK, L.counter);
     ints[ASSIGN.DISTANCES] = distances + counter[0];
     ints[ASSIGN.SEARCHES] = counter[1];
     ints[ASSIGN.LEFT] = counter[2];

@@ -33,7 +33,7 @@ export interface LloydMemory {
   /**
    * The compiled settle for d = 3 (see PrunedLloyd.settle) over the first `count` crossers:
    * labels changed, distances, searches, and how many points it left (now the first crossers)
-   * for the TypeScript settle, whose walk ran off its row.
+   * for the TypeScript settle, whose walk ran off its row (none up to SCAN_ALL_MAX_K centres).
    */
   settle:
     | ((count: number, eps: number, exact: boolean) => { changed: number; distances: number; searches: number; left: number })
@@ -48,6 +48,14 @@ export interface LloydMemory {
   controlInts: Int32Array;
   controlFloats: Float64Array;
 }
+
+/**
+ * Most centres the compiled settle scans for a point whose walk ran off its row (about 3% of the
+ * points in the first assign step on china.jpg at K = 256, few later): at more, it leaves such
+ * points to the TypeScript settle and its k-d tree, as it does all of them where WebAssembly is
+ * missing.
+ */
+const SCAN_ALL_MAX_K = 256;
 
 /** Whether the kernels run here. */
 export function wasmKernelAvailable(): boolean {
@@ -90,6 +98,7 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
   };
   const screen = arena.exports?.screen;
   const settle = arena.exports?.settle;
+  const scanK = k <= SCAN_ALL_MAX_K ? k : 0;
   if (screen && settle) {
     m.screen = (from, count, eps) => {
       counter[0] = 0;
@@ -105,7 +114,7 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
           m.bounds.byteOffset, m.points.byteOffset, m.centres.byteOffset, m.travelled.byteOffset,
           m.restTravelled.byteOffset, m.reach.byteOffset, m.crossers.byteOffset, m.weights.byteOffset,
           m.sums.byteOffset, m.mass.byteOffset, m.rowIds.byteOffset, m.rowSuffixMin.byteOffset,
-          m.rowBeyond.byteOffset, row, counter.byteOffset);
+          m.rowBeyond.byteOffset, row, scanK, counter.byteOffset);
         return { changed, distances: counter[0], searches: counter[1], left: counter[2] };
       };
       m.loan = {
@@ -113,7 +122,7 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
         module: arena.module!,
         memory: arena.memory!,
         layout: {
-          n, k, d, row,
+          n, k, d, row, scanK,
           labels: m.labels.byteOffset,
           others: m.others.byteOffset,
           bounds: m.bounds.byteOffset,

@@ -144,8 +144,9 @@
 
   ;; settle, for d = 3: settles each of the `count` crossers in order (PrunedLloyd.settle; the
   ;; search walks the label's row of nearest centres as walkNearest4 does, and keeps what it
-  ;; found as keepSearch does). A point whose walk runs off its row is left as it was and listed
-  ;; again at the front of crossers, for the TypeScript settle and its k-d tree. Returns how many
+  ;; found as keepSearch does). A point whose walk runs off its row gets the four nearest of all
+  ;; scanK centres, the list the TypeScript settle's k-d tree finds; with scanK = 0 it is left as it
+  ;; was and listed again at the front of crossers, for that settle. Returns how many
   ;; labels changed; adds the distances, searches and left points to the int32s at counter,
   ;; counter + 4 and counter + 8.
   (func (export "settle")
@@ -154,7 +155,7 @@
     (param $centres i32) (param $travelled i32) (param $restTravelled i32) (param $reach i32)
     (param $crossers i32) (param $weights i32) (param $sums i32) (param $mass i32)
     (param $rowIds i32) (param $rowSuffixMin i32) (param $rowBeyond i32) (param $rowLength i32)
-    (param $counter i32)
+    (param $scanK i32) (param $counter i32)
     (result i32)
     (local $t i32) (local $i i32) (local $p i32) (local $q i32) (local $o i32)
     (local $a i32) (local $b i32) (local $c i32) (local $label i32) (local $changed i32)
@@ -325,11 +326,55 @@
                     (f64.gt (f64.mul (local.get $g) (local.get $g)) (local.get $d4))))))
               (if (i32.eqz (local.get $done))
                 (then
-                  ;; The row ran out: leave the point for the TypeScript settle and its tree.
-                  (i32.store (i32.add (local.get $crossers) (i32.shl (local.get $left) (i32.const 2)))
-                    (local.get $i))
-                  (local.set $left (i32.add (local.get $left) (i32.const 1)))
-                  (br $next)))
+                  (if (i32.eqz (local.get $scanK))
+                    (then
+                      ;; The row ran out: leave the point for the TypeScript settle and its tree.
+                      (i32.store (i32.add (local.get $crossers) (i32.shl (local.get $left) (i32.const 2)))
+                        (local.get $i))
+                      (local.set $left (i32.add (local.get $left) (i32.const 1)))
+                      (br $next)))
+                  ;; The row ran out: the four nearest of all scanK centres, scanned in index order so
+                  ;; that a tie keeps the lower index (strictly nearer displaces), as the tree's list.
+                  (local.set $l1 (i32.const -1))
+                  (local.set $l2 (i32.const -1))
+                  (local.set $l3 (i32.const -1))
+                  (local.set $l4 (i32.const -1))
+                  (local.set $d1 (f64.const inf))
+                  (local.set $d2 (f64.const inf))
+                  (local.set $d3 (f64.const inf))
+                  (local.set $d4 (f64.const inf))
+                  (local.set $j (i32.const 0))
+                  (loop $scan
+                    (local.set $dj (call $dist3 (local.get $p)
+                      (i32.add (local.get $centres) (i32.mul (local.get $j) (i32.const 24)))))
+                    (if (f64.lt (local.get $dj) (local.get $d4))
+                      (then
+                        (if (f64.lt (local.get $dj) (local.get $d3))
+                          (then
+                            (local.set $l4 (local.get $l3))
+                            (local.set $d4 (local.get $d3))
+                            (if (f64.lt (local.get $dj) (local.get $d2))
+                              (then
+                                (local.set $l3 (local.get $l2))
+                                (local.set $d3 (local.get $d2))
+                                (if (f64.lt (local.get $dj) (local.get $d1))
+                                  (then
+                                    (local.set $l2 (local.get $l1))
+                                    (local.set $d2 (local.get $d1))
+                                    (local.set $l1 (local.get $j))
+                                    (local.set $d1 (local.get $dj)))
+                                  (else
+                                    (local.set $l2 (local.get $j))
+                                    (local.set $d2 (local.get $dj)))))
+                              (else
+                                (local.set $l3 (local.get $j))
+                                (local.set $d3 (local.get $dj)))))
+                          (else
+                            (local.set $l4 (local.get $j))
+                            (local.set $d4 (local.get $dj))))))
+                    (br_if $scan (i32.lt_u
+                      (local.tee $j (i32.add (local.get $j) (i32.const 1)))
+                      (local.get $scanK))))))
               (local.set $searches (i32.add (local.get $searches) (i32.const 1)))
               (local.set $label (local.get $l1))
               (i32.store16 (i32.add (local.get $labels) (i32.shl (local.get $i) (i32.const 1)))
