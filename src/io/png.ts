@@ -98,15 +98,18 @@ function rankingSample(raw: Buffer, lineBytes: number): Buffer {
  *   8-bit None the default (the filtered one was 0.7-12% larger every time), packed None both
  *   (the default smaller 17 times in 20, the filtered 3), filtered rows the filtered one (the
  *   default never gave the smallest file). The RLE trials (1-2 ms each) run alongside.
- * Level 9 would save 0.2-0.5% more at 2.5× the time (flower.jpg K = 256: 150 ms instead of 60) and
- * level 7 costs 0.5-7% more bytes (1.8% on flower.jpg K = 128) for a third to a half of the time.
+ * On 8-bit rows, level 9 would save 0.2-0.5% more at 2.5× the time (flower.jpg K = 256: 150 ms
+ * instead of 60) and level 7 costs 0.5-7% more bytes (1.8% on flower.jpg K = 128) for a third to a
+ * half of the time. Packed rows (K ≤ 16) are a half to an eighth as many bytes, and get level 9:
+ * china.jpg at K = 2, 4, 8, 16 0.1-0.3% smaller (K = 16: 54,931 bytes instead of 54,975) for
+ * 5-7 ms more; flower.jpg the same bytes at K = 8, 16 (27-33 ms more at 16), 0.4-0.6% fewer at 2, 4.
  * Against trying every candidate with both strategies at level 8 and RLE at 9 (the encoder
  * before), these trials give the same file or a smaller one on all 40 (flower.jpg K = 256: 0.6%
  * smaller) for less than half the CPU (china.jpg K = 256: 46 ms instead of 114). All run on
  * zlib's threads; the smallest wins, ties by the fixed trial order, so the bytes never depend on
  * timing.
  */
-const FINAL_LEVEL = 8;
+const FINAL_LEVEL = { packed: 9, 8: 8 } as const;
 
 export async function encodeIndexedPng(image: IndexedImage): Promise<Buffer> {
   const colours = image.palette.length / 4;
@@ -148,7 +151,9 @@ export async function encodeIndexedPng(image: IndexedImage): Promise<Buffer> {
     front.filter !== 0 ? [constants.Z_FILTERED] : depth === 8 ? [constants.Z_DEFAULT_STRATEGY] : [constants.Z_DEFAULT_STRATEGY, constants.Z_FILTERED];
   const trials = [...strategies.map(() => front), ...rle];
   const idats = await Promise.all([
-    ...strategies.map((strategy) => deflateAsync(front.raw, { level: FINAL_LEVEL, memLevel: 9, strategy })),
+    ...strategies.map((strategy) =>
+      deflateAsync(front.raw, { level: FINAL_LEVEL[depth === 8 ? 8 : 'packed'], memLevel: 9, strategy }),
+    ),
     ...rleIdats,
   ]);
   let best = 0;
