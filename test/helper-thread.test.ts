@@ -57,12 +57,12 @@ describe('seeding and assign step on two threads', () => {
     for (const k of [16, 256, 1024]) {
       const hint = new Uint16Array(h.n);
       const init = initKMeansPlusPlus(x, h.n, 3, h.weights, k, makeRng(k), undefined, hint);
-      // Colours are seeded by passes over blocks of points (seeding-flat.ts), on this thread alone:
-      // the same centres and labels with a helper offered.
+      // Colours are seeded by passes over blocks of points (seeding-flat.ts); from K = 64 the
+      // helper weighs half of each step's candidates: the same centres and labels.
       let before = attached;
       const hintTwo = new Uint16Array(h.n);
       const initTwo = initKMeansPlusPlus(x, h.n, 3, h.weights, k, makeRng(k), undefined, hintTwo, 'wasm', helper);
-      expect(attached).toBe(before);
+      expect(attached).toBe(k >= 64 ? before + 1 : before);
       expect(initTwo.every((v, i) => Object.is(v, init[i]))).toBe(true);
       expect(hintTwo).toEqual(hint);
       before = attached;
@@ -129,12 +129,19 @@ describe('seeding and assign step on two threads', () => {
       const hintTwo = new Uint16Array(n);
       const init4 = initKMeansPlusPlus(x4, n, 4, w, 64, makeRng(10), undefined, hint4);
       const initTwo = initKMeansPlusPlus(x4, n, 4, w, 64, makeRng(10), undefined, hintTwo, 'wasm', thread);
-      const seedingTaken = thread.takenBack;
-      expect(seedingTaken).toBeGreaterThan(0);
+      const memberTaken = thread.takenBack;
+      expect(memberTaken).toBeGreaterThan(0);
       expect(initTwo.every((v, i) => Object.is(v, init4[i]))).toBe(true);
       expect(hintTwo).toEqual(hint4);
+      // And the block seeding (3-D points).
       const hint = new Uint16Array(n);
       const init = initKMeansPlusPlus(x, n, 3, w, 64, makeRng(10), undefined, hint);
+      const hint3 = new Uint16Array(n);
+      const init3 = initKMeansPlusPlus(x, n, 3, w, 64, makeRng(10), undefined, hint3, 'wasm', thread);
+      const seedingTaken = thread.takenBack;
+      expect(seedingTaken).toBeGreaterThan(memberTaken);
+      expect(init3.every((v, i) => Object.is(v, init[i]))).toBe(true);
+      expect(hint3).toEqual(hint);
       const options = { maxIter: 100, tolAbs: 1e-5 * meanVariance(x, n, 3, w), hint };
       const two = lloydAccelerated(x, n, 3, w, init, { ...options, helper: thread });
       expect(thread.takenBack).toBeGreaterThan(seedingTaken);

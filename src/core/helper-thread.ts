@@ -1,9 +1,9 @@
 // A second thread for the core's WebAssembly kernels. The calling thread lends a fit's kernel (its
 // module and shared memory) to the helper, then hands it half of each step's work through a
 // control block in that memory: the assign step's second half of the points (wasm/assign.wat), or
-// the seeding's second half of each step's candidates (wasm/seeding.wat). The helper writes only
-// its own scratch and result slots, which the caller merges so that the result is the same bit for
-// bit as one thread's.
+// the seeding's last half of each step's candidates (wasm/seeding.wat, wasm/flat-seeding.wat).
+// The helper writes only its own scratch and result slots, which the caller merges so that the
+// result is the same bit for bit as one thread's.
 //
 // A request the helper has not taken by the time the caller has done its own half is taken back
 // and run by the caller (the same kernel on the same slots, so the same result): on a busy machine,
@@ -15,7 +15,7 @@
 // posting it each loan is the caller's job (see src/parallel/helper-thread.ts).
 import { KquantError } from './errors.js';
 
-export type HelperKind = 'assign' | 'seeding';
+export type HelperKind = 'assign' | 'seeding' | 'flat-seeding';
 
 /** A fit's kernel lent to the helper: byte offsets of its arrays in `memory`, and sizes. */
 export interface HelperLoan {
@@ -130,6 +130,13 @@ const HANDLERS: Record<HelperKind, Handler> = {
     ints[ASSIGN.DISTANCES] = distances + counter[0];
     ints[ASSIGN.SEARCHES] = counter[1];
     ints[ASSIGN.LEFT] = counter[2];
+  },
+  // The gains of the listed candidates in the block seeding (seeding-flat.ts), which only read.
+  'flat-seeding'(exports, { layout: L }, ints, floats) {
+    for (let t = 0; t < ints[SEEDING.COUNT]; t++) {
+      floats[t] = exports.gain(L.m, ints[SEEDING.CANDIDATES + t], L.xs, L.ys, L.zs, L.w, L.dist, L.lo, L.hi, L.maxd,
+        L.glo, L.ghi, L.gmaxd, L.groups);
+    }
   },
   // The gains of the listed candidates, with the helper's own centreDist2 scratch.
   seeding(exports, { layout: L }, ints, floats) {

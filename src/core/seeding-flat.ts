@@ -12,6 +12,7 @@
 // centre so far), found through the potentials of the groups, then of the blocks, then of the
 // points of one block. The TypeScript methods are the reference the kernel is tested against, bit
 // for bit, and the fallback where WebAssembly is unavailable.
+import { CONTROL_BYTES, controlViews, SEEDING, type Helper, type HelperLoan } from './helper-thread.js';
 import { Arena, type Kernel } from './wasm.js';
 import { WASM_BASE64 } from './wasm/flat-seeding.generated.js';
 
@@ -45,6 +46,10 @@ export class FlatSeeding {
   private readonly gmaxd: Float64Array;
   private readonly gpot: Float64Array;
   private readonly compiled: Record<string, (...args: number[]) => number> | undefined;
+  /** The kernel, to lend a helper thread; and the control block they share. */
+  private readonly loan: HelperLoan | undefined;
+  private readonly controlInts: Int32Array;
+  private readonly controlFloats: Float64Array;
 
   /** Points (n·3) in the order `order` gives (e.g. Z-order, so that a block is a small box). */
   constructor(points: Float64Array, private readonly n: number, weights: Float64Array, k: number, private readonly order: Int32Array, kernel: Kernel = 'wasm') {
@@ -52,11 +57,14 @@ export class FlatSeeding {
     const blocks = Math.ceil(m / BLOCK);
     const groups = Math.ceil(blocks / GROUP);
     const arena = new Arena(
-      Arena.size(...Array(6).fill(8 * m), 8 * 3 * blocks, 8 * 3 * blocks, 8 * blocks, 8 * blocks, 8 * 3 * groups, 8 * 3 * groups, 8 * groups, 8 * groups),
+      Arena.size(CONTROL_BYTES, ...Array(6).fill(8 * m), 8 * 3 * blocks, 8 * 3 * blocks, 8 * blocks, 8 * blocks, 8 * 3 * groups,
+        8 * 3 * groups, 8 * groups, 8 * groups),
       WASM_BASE64,
       kernel,
       true,
     );
+    const control = arena.i32(CONTROL_BYTES / 4);
+    ({ ints: this.controlInts, floats: this.controlFloats } = controlViews(control.buffer, control.byteOffset));
     this.xs = arena.f64(m);
     this.ys = arena.f64(m);
     this.zs = arena.f64(m);
@@ -83,6 +91,18 @@ export class FlatSeeding {
     this.glo.fill(Infinity);
     this.ghi.fill(-Infinity);
     this.compiled = arena.exports;
+    this.loan = arena.module && arena.memory
+      ? {
+        kind: 'flat-seeding',
+        module: arena.module,
+        memory: arena.memory,
+        layout: {
+          m, groups, xs: this.xs.byteOffset, ys: this.ys.byteOffset, zs: this.zs.byteOffset, w: this.w.byteOffset,
+          dist: this.dist.byteOffset, lo: this.lo.byteOffset, hi: this.hi.byteOffset, maxd: this.maxd.byteOffset,
+          glo: this.glo.byteOffset, ghi: this.ghi.byteOffset, gmaxd: this.gmaxd.byteOffset, control: control.byteOffset,
+        },
+      }
+      : undefined;
     if (this.compiled) {
       this.compiled.boxes(m, this.xs.byteOffset, this.ys.byteOffset, this.zs.byteOffset, this.lo.byteOffset, this.hi.byteOffset,
         this.glo.byteOffset, this.ghi.byteOffset);
@@ -190,6 +210,25 @@ export class FlatSeeding {
       }
     }
     return even + odd;
+  }
+
+  /** Lends `helper` the kernel, for startGains; false if it cannot take it. */
+  lend(helper: Helper): boolean {
+    return this.loan !== undefined && helper.attach(this.loan);
+  }
+
+  /** Has the helper weigh `candidates` (one request: at most SEEDING.MAX). */
+  startGains(helper: Helper, candidates: Int32Array): void {
+    const ints = this.controlInts;
+    ints[SEEDING.COUNT] = candidates.length;
+    ints.set(candidates, SEEDING.CANDIDATES);
+    helper.start();
+  }
+
+  /** Waits for the helper's gains, into `gains`. */
+  joinGains(helper: Helper, gains: Float64Array): void {
+    helper.join();
+    gains.set(this.controlFloats.subarray(0, gains.length));
   }
 
   /** Makes working point y the next centre. */

@@ -19,14 +19,14 @@ import type { DecodedImage } from '../types.js';
 export const IMAGE_TOL = 1e-5;
 
 /**
- * Least work (distinct colours × K) for which a helper thread shortens a fit, whole process, -j 2
- * against -j 1, medians of 11–15 interleaved runs. Since colours are seeded on one thread
- * (seeding-flat.ts), the helper only takes half of Lloyd's assign steps, and pays from here:
- * china.jpg at K = 256 (96,615 colours, 24.7 M) 0.70–0.74 s against 0.75–0.79 (two series); flower.jpg
- * at K = 512 (32 M) 0.67 against 0.70. Below, flower at K = 256 (16 M, 0.72 against 0.70) and china
- * at K = 128 (12 M, even), the fit runs on one thread and the helper stays idle.
+ * Least work (distinct colours × K) for which a helper thread shortens a fit, whole process, medians
+ * of 11 interleaved runs. The helper takes half of Lloyd's assign steps and, from K = 64, half of
+ * each seeding step's candidates (seeding-flat.ts). China.jpg at K = 128 (96,615 colours, 12.4 M):
+ * 0.60–0.64 s against 0.66–0.68 without (two series); flower.jpg at K = 256 (62,941, 16 M) even
+ * (0.661 against 0.663). Below: flower at K = 128 (8 M) 0.54 against 0.52, china at K = 64 (6 M)
+ * even; there the fit runs on one thread and the helper stays idle.
  */
-export const HELPER_FROM_WORK = 20_000_000;
+export const HELPER_FROM_WORK = 12_000_000;
 
 /**
  * Restarts when none are asked for: k-means++ can settle in a poor local optimum at small K
