@@ -1,7 +1,8 @@
 // A second thread for the core's WebAssembly kernels. The calling thread lends a fit's kernel (its
-// module and shared memory) to the helper, then hands it half of each step's work through a
-// control block in that memory: the assign step's second half of the points (wasm/assign.wat), or
-// the seeding's last half of each step's candidates (wasm/seeding.wat, wasm/flat-seeding.wat).
+// module and shared memory) to the helper, then shares each step's work with it through a
+// control block in that memory: the assign step's chunks of points, which both sides take one by
+// one until none is left (wasm/assign.wat), or the seeding's last half of each step's candidates
+// (wasm/seeding.wat, wasm/flat-seeding.wat).
 // The helper writes only its own scratch and result slots, which the caller merges so that the
 // result is the same bit for bit as one thread's.
 //
@@ -51,10 +52,11 @@ export function controlViews(buffer: ArrayBufferLike, offset: number): { ints: I
 }
 
 /**
- * Slots of an assign request: in from, to, exact, eps (a float); out changed, left, distances,
- * searches.
+ * Slots of an assign request: in the points (to), the chunk size, exact, eps (a float), and the
+ * next chunk, which both sides take from atomically; out changed, distances, searches (of the
+ * helper's chunks; what each chunk left to the TypeScript settle is in the layout's chunkLeft).
  */
-export const ASSIGN = { FROM: 1, TO: 2, EXACT: 3, CHANGED: 4, LEFT: 5, DISTANCES: 6, SEARCHES: 7, EPS: 0 } as const;
+export const ASSIGN = { NEXT: 1, TO: 2, EXACT: 3, CHANGED: 4, CHUNK: 5, DISTANCES: 6, SEARCHES: 7, EPS: 0 } as const;
 /** Slots of a seeding request: in chosen and the candidates (ints from CANDIDATES on); out their gains (floats). */
 export const SEEDING = { CHOSEN: 1, COUNT: 2, CANDIDATES: 3, MAX: CONTROL_FLOATS } as const;
 
@@ -108,28 +110,42 @@ type Exports = Record<string, (...args: number[]) => number>;
 type Handler = (exports: Exports, loan: HelperLoan, ints: Int32Array, floats: Float64Array) => void;
 
 const HANDLERS: Record<HelperKind, Handler> = {
-  // The points from..to − 1: screened, then settled, with the helper's own reach, sums, masses
-  // and counters (the caller zeroes nothing of them: this does).
+  // Chunks of points taken one by one until none is left: each screened, then settled, with the
+  // helper's own reach, sums, masses and counters (the caller zeroes nothing of them: this does).
   assign(exports, { memory, layout: L }, ints, floats) {
     const { buffer } = memory;
     new Float64Array(buffer, L.reach, L.k).fill(0);
     new Float64Array(buffer, L.sums, L.k * L.d).fill(0);
     new Float64Array(buffer, L.mass, L.k).fill(0);
     const counter = new Int32Array(buffer, L.counter, 4);
-    counter.fill(0);
-    const from = ints[ASSIGN.FROM];
-    const crossers = L.crossers + 4 * from;
+    const chunkLeft = new Int32Array(buffer, L.chunkLeft, L.chunks);
+    const n = ints[ASSIGN.TO];
+    const chunk = ints[ASSIGN.CHUNK];
     const eps = floats[ASSIGN.EPS];
-    const crossed = exports.screen(from, ints[ASSIGN.TO], L.d, eps, L.labels, L.others, L.bounds, L.points, L.centres,
-      L.travelled, L.restTravelled, L.half, L.reach, crossers, L.counter);
-    const distances = counter[0];
-    counter.fill(0);
-    ints[ASSIGN.CHANGED] = exports.settle(crossed, eps, ints[ASSIGN.EXACT], L.labels, L.others, L.bounds, L.points,
-      L.centres, L.travelled, L.restTravelled, L.reach, crossers, L.weights, L.sums, L.mass, L.rowIds,
-      L.rowSuffixMin, L.rowBeyond, L.row, L.scanK, L.counter);
-    ints[ASSIGN.DISTANCES] = distances + counter[0];
-    ints[ASSIGN.SEARCHES] = counter[1];
-    ints[ASSIGN.LEFT] = counter[2];
+    let changed = 0;
+    let distances = 0;
+    let searches = 0;
+    // (A request without chunks, as a zeroed control block holds, has nothing to do.)
+    for (;;) {
+      const c = Atomics.add(ints, ASSIGN.NEXT, 1);
+      if (!(chunk > 0 && c < L.chunks && c * chunk < n)) break;
+      const from = c * chunk;
+      const crossers = L.crossers + 4 * from;
+      counter.fill(0);
+      const crossed = exports.screen(from, Math.min(n, from + chunk), L.d, eps, L.labels, L.others, L.bounds, L.points,
+        L.centres, L.travelled, L.restTravelled, L.half, L.reach, crossers, L.counter);
+      distances += counter[0];
+      counter.fill(0);
+      changed += exports.settle(crossed, eps, ints[ASSIGN.EXACT], L.labels, L.others, L.bounds, L.points,
+        L.centres, L.travelled, L.restTravelled, L.reach, crossers, L.weights, L.sums, L.mass, L.rowIds,
+        L.rowSuffixMin, L.rowBeyond, L.row, L.scanK, L.counter);
+      distances += counter[0];
+      searches += counter[1];
+      chunkLeft[c] = counter[2];
+    }
+    ints[ASSIGN.CHANGED] = changed;
+    ints[ASSIGN.DISTANCES] = distances;
+    ints[ASSIGN.SEARCHES] = searches;
   },
   // The gains of the listed candidates in the block seeding (seeding-flat.ts), which only read.
   'flat-seeding'(exports, { layout: L }, ints, floats) {

@@ -28,16 +28,21 @@ export interface LloydMemory {
   rowIds: Int32Array;
   rowSuffixMin: Float64Array;
   rowBeyond: Float64Array;
-  /** The compiled screen of points from..n − 1 (see PrunedLloyd.screen): how many crossed, and the distances it computed. */
-  screen: ((from: number, n: number, eps: number) => { crossed: number; distances: number }) | undefined;
+  /**
+   * The compiled screen of points from..to − 1 (see PrunedLloyd.screen), listing the crossers from
+   * crossers[at] on (default 0): how many crossed, and the distances it computed.
+   */
+  screen: ((from: number, to: number, eps: number, at?: number) => { crossed: number; distances: number }) | undefined;
   /**
    * The compiled settle for d = 3 (see PrunedLloyd.settle) over the first `count` crossers:
    * labels changed, distances, searches, and how many points it left (now the first crossers)
    * for the TypeScript settle, whose walk ran off its row (none up to SCAN_ALL_MAX_K centres).
    */
   settle:
-    | ((count: number, eps: number, exact: boolean) => { changed: number; distances: number; searches: number; left: number })
+    | ((count: number, eps: number, exact: boolean, at?: number) => { changed: number; distances: number; searches: number; left: number })
     | undefined;
+  /** Points left to the TypeScript settle by each chunk of an assign step shared with a helper (see PrunedLloyd.assignInTwo). */
+  chunkLeft: Int32Array;
   /** A helper thread's own reach, sums and masses (see helper-thread.ts). */
   helperReach: Float64Array;
   helperSums: Float64Array;
@@ -57,6 +62,17 @@ export interface LloydMemory {
  */
 const SCAN_ALL_MAX_K = 256;
 
+/**
+ * Points a chunk of an assign step shared with a helper thread: each side takes the next chunk
+ * until none is left, so a side held up (its core taken by other work) leaves the rest to the
+ * other. china.jpg: 24 chunks a step.
+ */
+export const ASSIGN_CHUNK = 4096;
+
+function chunksOf(n: number): number {
+  return Math.ceil(n / ASSIGN_CHUNK);
+}
+
 /** Whether the kernels run here. */
 export function wasmKernelAvailable(): boolean {
   return kernelAvailable(WASM_BASE64);
@@ -66,7 +82,7 @@ export function wasmKernelAvailable(): boolean {
 export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): LloydMemory {
   const row = rowLength(k);
   const bytes = Arena.size(16, 16, CONTROL_BYTES, 8 * d * n, 8 * n, 8 * d * k, 8 * d * k, 8 * k, 8 * k, 8 * k, 8 * k,
-    8 * k, 8 * k * row, 8 * k, 8 * k, 8 * d * k, 8 * k, 16 * n, 4 * n, 4 * k * row, 4 * n, 2 * n);
+    8 * k, 8 * k * row, 8 * k, 8 * k, 8 * d * k, 8 * k, 16 * n, 4 * n, 4 * k * row, 4 * n, 4 * chunksOf(n), 2 * n);
   const arena = new Arena(bytes, WASM_BASE64, kernel, true);
   const counter = arena.i32(4);
   const helperCounter = arena.i32(4);
@@ -87,6 +103,7 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
     crossers: arena.i32(n),
     rowIds: arena.i32(k * row),
     others: arena.u16(2 * n),
+    chunkLeft: arena.i32(chunksOf(n)),
     helperReach: arena.f64(k),
     helperSums: arena.f64(k * d),
     helperMass: arena.f64(k),
@@ -100,19 +117,19 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
   const settle = arena.exports?.settle;
   const scanK = k <= SCAN_ALL_MAX_K ? k : 0;
   if (screen && settle) {
-    m.screen = (from, count, eps) => {
+    m.screen = (from, to, eps, at = 0) => {
       counter[0] = 0;
-      const crossed = screen(from, count, d, eps, m.labels.byteOffset, m.others.byteOffset, m.bounds.byteOffset,
+      const crossed = screen(from, to, d, eps, m.labels.byteOffset, m.others.byteOffset, m.bounds.byteOffset,
         m.points.byteOffset, m.centres.byteOffset, m.travelled.byteOffset, m.restTravelled.byteOffset,
-        m.half.byteOffset, m.reach.byteOffset, m.crossers.byteOffset, counter.byteOffset);
+        m.half.byteOffset, m.reach.byteOffset, m.crossers.byteOffset + 4 * at, counter.byteOffset);
       return { crossed, distances: counter[0] };
     };
     if (d === 3) {
-      m.settle = (count, eps, exact) => {
+      m.settle = (count, eps, exact, at = 0) => {
         counter.fill(0);
         const changed = settle(count, eps, exact ? 1 : 0, m.labels.byteOffset, m.others.byteOffset,
           m.bounds.byteOffset, m.points.byteOffset, m.centres.byteOffset, m.travelled.byteOffset,
-          m.restTravelled.byteOffset, m.reach.byteOffset, m.crossers.byteOffset, m.weights.byteOffset,
+          m.restTravelled.byteOffset, m.reach.byteOffset, m.crossers.byteOffset + 4 * at, m.weights.byteOffset,
           m.sums.byteOffset, m.mass.byteOffset, m.rowIds.byteOffset, m.rowSuffixMin.byteOffset,
           m.rowBeyond.byteOffset, row, scanK, counter.byteOffset);
         return { changed, distances: counter[0], searches: counter[1], left: counter[2] };
@@ -132,6 +149,8 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
           restTravelled: m.restTravelled.byteOffset,
           half: m.half.byteOffset,
           crossers: m.crossers.byteOffset,
+          chunkLeft: m.chunkLeft.byteOffset,
+          chunks: chunksOf(n),
           weights: m.weights.byteOffset,
           rowIds: m.rowIds.byteOffset,
           rowSuffixMin: m.rowSuffixMin.byteOffset,

@@ -7,7 +7,7 @@ import { CentreTree, foundDist2, foundLabel, nearestList } from './kdtree.js';
 import { searchAll } from './nearest.js';
 import { CentreRows, ROW_LENGTH, walkNearest } from './rows.js';
 import { ASSIGN, type Helper } from './helper-thread.js';
-import { allocateLloyd, type LloydMemory } from './lloyd-memory.js';
+import { allocateLloyd, ASSIGN_CHUNK, type LloydMemory } from './lloyd-memory.js';
 import { FILTER_MAX_K, lloydFiltered } from './lloyd-filter.js';
 import { accumulate, exactSums, finishUpdate, inertiaOf, updateCentres } from './lloyd-update.js';
 import { PointTree } from './point-tree.js';
@@ -374,39 +374,49 @@ class PrunedLloyd {
   }
 
   /**
-   * The assign step with the helper thread taking the second half of the points. Each half is
-   * screened and settled in order, with its own reach and sums; merged, they are what one pass
-   * over all points gives (reach is a max, and the sums are exact here). The points whose walk
-   * ran off its row are settled last, first half then second, as one pass would.
+   * The assign step shared with the helper thread: both sides take chunks of points, the next one
+   * each time, until none is left (see ASSIGN_CHUNK), and screen and settle each chunk in order,
+   * with their own reach and sums; merged, they are what one pass over all points gives (reach is
+   * a max, and the sums are exact here). The points whose walk ran off its row are settled last,
+   * chunk by chunk, as one pass would. So which side takes which chunk changes nothing in the
+   * result, only how long one side waits for the other: at most a chunk.
    */
   private assignInTwo(helper: Helper): number {
     const { n, k, d, eps, exact, reach, sums, mass, crossers, memory, stats } = this;
-    const { controlInts: ints, controlFloats: floats, helperReach, helperSums, helperMass } = memory;
-    const mid = n >>> 1;
-    ints[ASSIGN.FROM] = mid;
+    const { controlInts: ints, controlFloats: floats, helperReach, helperSums, helperMass, chunkLeft } = memory;
+    const screen = this.compiledScreen!;
+    const settle = this.compiledSettle!;
+    const chunk = ASSIGN_CHUNK;
+    Atomics.store(ints, ASSIGN.NEXT, 0);
     ints[ASSIGN.TO] = n;
+    ints[ASSIGN.CHUNK] = chunk;
     ints[ASSIGN.EXACT] = exact ? 1 : 0;
     floats[ASSIGN.EPS] = eps;
     helper.start();
-    const screened = this.compiledScreen!(0, mid, eps);
-    const settled = this.compiledSettle!(screened.crossed, eps, exact);
+    let changed = 0;
+    for (;;) {
+      const c = Atomics.add(ints, ASSIGN.NEXT, 1);
+      if (c * chunk >= n) break;
+      const from = c * chunk;
+      const screened = screen(from, Math.min(n, from + chunk), eps, from);
+      const settled = settle(screened.crossed, eps, exact, from);
+      changed += settled.changed;
+      stats[0] += screened.distances + settled.distances;
+      stats[1] += settled.searches;
+      chunkLeft[c] = settled.left;
+    }
     helper.join();
-    const other = {
-      changed: ints[ASSIGN.CHANGED],
-      left: ints[ASSIGN.LEFT],
-      distances: ints[ASSIGN.DISTANCES],
-      searches: ints[ASSIGN.SEARCHES],
-    };
     for (let j = 0; j < k; j++) if (helperReach[j] > reach[j]) reach[j] = helperReach[j];
     if (exact) {
       for (let j = 0; j < k; j++) mass[j] += helperMass[j];
       for (let t = 0; t < k * d; t++) sums[t] += helperSums[t];
     }
-    stats[0] += screened.distances + settled.distances + other.distances;
-    stats[1] += settled.searches + other.searches;
-    let changed = settled.changed + other.changed;
-    for (let t = 0; t < settled.left; t++) changed += this.settle(crossers[t]);
-    for (let t = 0; t < other.left; t++) changed += this.settle(crossers[mid + t]);
+    stats[0] += ints[ASSIGN.DISTANCES];
+    stats[1] += ints[ASSIGN.SEARCHES];
+    changed += ints[ASSIGN.CHANGED];
+    for (let c = 0; c * chunk < n; c++) {
+      for (let t = 0; t < chunkLeft[c]; t++) changed += this.settle(crossers[c * chunk + t]);
+    }
     if (!exact) {
       sums.fill(0);
       mass.fill(0);
