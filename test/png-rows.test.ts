@@ -57,3 +57,33 @@ describe('packRows and filterRows', () => {
     expect(raw[65]).toBe(2); // the second repeats the first: Up leaves zeros
   });
 });
+
+describe('packRows and filterRows in WebAssembly against their TypeScript loops', () => {
+  it.each([
+    [1, 1, 1],
+    [1, 13, 9],
+    [2, 7, 5],
+    [4, 31, 6],
+    [8, 1, 3],
+    [8, 97, 41],
+  ])('depth %i, %i×%i: the same rows and scanlines in every filter mode', (depth, width, height) => {
+    const rng = makeRng(`${depth}:${width}`);
+    const colours = 1 << depth;
+    for (const smooth of [false, true]) {
+      // Noise, and a gradient (where the predictors land near zero, and the adaptive choice varies).
+      const indices = Uint8Array.from({ length: width * height }, (_, p) =>
+        smooth ? Math.min(colours - 1, ((p % width) + Math.floor(p / width)) % colours) : Math.floor(rng() * colours),
+      );
+      const order = Uint8Array.from({ length: 256 }, () => Math.floor(rng() * colours));
+      for (const o of [undefined, order]) {
+        const viaWasm = packRows(indices, width, height, depth, o, 'wasm');
+        const viaTypeScript = packRows(indices, width, height, depth, o, 'js');
+        expect(viaWasm.rowBytes).toBe(viaTypeScript.rowBytes);
+        expect(Buffer.compare(Buffer.from(viaWasm.rows), Buffer.from(viaTypeScript.rows))).toBe(0);
+        for (const mode of [0, 1, 2, 3, 4, 'adaptive'] as FilterMode[]) {
+          expect(Buffer.compare(filterRows(viaWasm, mode, 'wasm'), filterRows(viaWasm, mode, 'js'))).toBe(0);
+        }
+      }
+    }
+  });
+});

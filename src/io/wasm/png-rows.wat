@@ -1,0 +1,173 @@
+;; PNG scanlines of an indexed image (png-rows.ts): packing and filtering, the same bytes as the
+;; TypeScript functions of those names, which stay as the reference (tests compare the two on
+;; every depth and filter). Compiled into png-rows.generated.ts by scripts/build-wasm.mjs.
+;; Array arguments are byte offsets into the memory.
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; pack: `height` rows of `width` indices (bytes at $indices), relabelled through the 256-byte
+  ;; table at $map, packed at $depth bits a pixel (first pixel in the high bits) into rows of
+  ;; $rowBytes at $rows + rowBytes (the row before, all zeros, is the caller's).
+  (func (export "pack")
+    (param $indices i32) (param $width i32) (param $height i32) (param $depth i32) (param $map i32)
+    (param $rows i32) (param $rowBytes i32)
+    (local $y i32) (local $src i32) (local $dst i32) (local $end i32) (local $x i32) (local $j i32)
+    (local $perByte i32) (local $byte i32)
+    (local.set $perByte (i32.div_u (i32.const 8) (local.get $depth)))
+    (block $rowsDone
+      (br_if $rowsDone (i32.eqz (local.get $height)))
+      (loop $row
+        (local.set $src (i32.add (local.get $indices) (i32.mul (local.get $y) (local.get $width))))
+        (local.set $dst (i32.add (local.get $rows)
+          (i32.mul (i32.add (local.get $y) (i32.const 1)) (local.get $rowBytes))))
+        (local.set $end (i32.add (local.get $src) (local.get $width)))
+        (if (i32.eq (local.get $depth) (i32.const 8))
+          (then
+            (block $bytesDone
+              (br_if $bytesDone (i32.ge_u (local.get $src) (local.get $end)))
+              (loop $byte8
+                (i32.store8 (local.get $dst)
+                  (i32.load8_u (i32.add (local.get $map) (i32.load8_u (local.get $src)))))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 1)))
+                (br_if $byte8 (i32.lt_u
+                  (local.tee $src (i32.add (local.get $src) (i32.const 1)))
+                  (local.get $end))))))
+          (else
+            (local.set $x (i32.const 0))
+            (block $packedDone
+              (br_if $packedDone (i32.ge_u (local.get $x) (local.get $width)))
+              (loop $packed
+                (local.set $byte (i32.const 0))
+                (local.set $j (i32.const 0))
+                (loop $pixel
+                  (local.set $byte (i32.or
+                    (i32.shl (local.get $byte) (local.get $depth))
+                    (select
+                      (i32.load8_u (i32.add (local.get $map)
+                        (i32.load8_u (i32.add (local.get $src) (local.get $j)))))
+                      (i32.const 0)
+                      (i32.lt_u (i32.add (local.get $x) (local.get $j)) (local.get $width)))))
+                  (br_if $pixel (i32.lt_u
+                    (local.tee $j (i32.add (local.get $j) (i32.const 1)))
+                    (local.get $perByte))))
+                (i32.store8 (local.get $dst) (local.get $byte))
+                (local.set $dst (i32.add (local.get $dst) (i32.const 1)))
+                (local.set $src (i32.add (local.get $src) (local.get $perByte)))
+                (br_if $packed (i32.lt_u
+                  (local.tee $x (i32.add (local.get $x) (local.get $perByte)))
+                  (local.get $width)))))))
+        (br_if $row (i32.lt_u
+          (local.tee $y (i32.add (local.get $y) (i32.const 1)))
+          (local.get $height))))))
+
+  ;; The filter type whose output has the smallest sum of magnitudes (a byte v counts v below 128,
+  ;; 256 − v from 128) on the row at $cur, the row above at $prev: the lowest type on ties.
+  (func $best (param $cur i32) (param $prev i32) (param $n i32) (result i32)
+    (local $i i32) (local $x i32) (local $a i32) (local $b i32) (local $c i32) (local $v i32)
+    (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $s4 i32)
+    (local $pa i32) (local $pb i32) (local $pc i32) (local $best i32) (local $min i32)
+    (block $done
+      (br_if $done (i32.eqz (local.get $n)))
+      (loop $byte
+        (local.set $x (i32.load8_u (i32.add (local.get $cur) (local.get $i))))
+        (local.set $b (i32.load8_u (i32.add (local.get $prev) (local.get $i))))
+        ;; None
+        (local.set $s0 (i32.add (local.get $s0)
+          (select (local.get $x) (i32.sub (i32.const 256) (local.get $x)) (i32.lt_u (local.get $x) (i32.const 128)))))
+        ;; Sub
+        (local.set $v (i32.and (i32.sub (local.get $x) (local.get $a)) (i32.const 255)))
+        (local.set $s1 (i32.add (local.get $s1)
+          (select (local.get $v) (i32.sub (i32.const 256) (local.get $v)) (i32.lt_u (local.get $v) (i32.const 128)))))
+        ;; Up
+        (local.set $v (i32.and (i32.sub (local.get $x) (local.get $b)) (i32.const 255)))
+        (local.set $s2 (i32.add (local.get $s2)
+          (select (local.get $v) (i32.sub (i32.const 256) (local.get $v)) (i32.lt_u (local.get $v) (i32.const 128)))))
+        ;; Average
+        (local.set $v (i32.and
+          (i32.sub (local.get $x) (i32.shr_u (i32.add (local.get $a) (local.get $b)) (i32.const 1)))
+          (i32.const 255)))
+        (local.set $s3 (i32.add (local.get $s3)
+          (select (local.get $v) (i32.sub (i32.const 256) (local.get $v)) (i32.lt_u (local.get $v) (i32.const 128)))))
+        ;; Paeth: pa = |b − c|, pb = |a − c|, pc = |a + b − 2c|; a if pa ≤ pb and pa ≤ pc, else b if pb ≤ pc, else c
+        (local.set $pa (i32.sub (local.get $b) (local.get $c)))
+        (local.set $pa (select (local.get $pa) (i32.sub (i32.const 0) (local.get $pa)) (i32.ge_s (local.get $pa) (i32.const 0))))
+        (local.set $pb (i32.sub (local.get $a) (local.get $c)))
+        (local.set $pb (select (local.get $pb) (i32.sub (i32.const 0) (local.get $pb)) (i32.ge_s (local.get $pb) (i32.const 0))))
+        (local.set $pc (i32.sub (i32.add (local.get $a) (local.get $b)) (i32.shl (local.get $c) (i32.const 1))))
+        (local.set $pc (select (local.get $pc) (i32.sub (i32.const 0) (local.get $pc)) (i32.ge_s (local.get $pc) (i32.const 0))))
+        (local.set $v (i32.and
+          (i32.sub (local.get $x)
+            (select (local.get $a)
+              (select (local.get $b) (local.get $c) (i32.le_s (local.get $pb) (local.get $pc)))
+              (i32.and (i32.le_s (local.get $pa) (local.get $pb)) (i32.le_s (local.get $pa) (local.get $pc)))))
+          (i32.const 255)))
+        (local.set $s4 (i32.add (local.get $s4)
+          (select (local.get $v) (i32.sub (i32.const 256) (local.get $v)) (i32.lt_u (local.get $v) (i32.const 128)))))
+        (local.set $a (local.get $x))
+        (local.set $c (local.get $b))
+        (br_if $byte (i32.lt_u
+          (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+          (local.get $n)))))
+    (local.set $min (local.get $s0))
+    (if (i32.lt_u (local.get $s1) (local.get $min)) (then (local.set $best (i32.const 1)) (local.set $min (local.get $s1))))
+    (if (i32.lt_u (local.get $s2) (local.get $min)) (then (local.set $best (i32.const 2)) (local.set $min (local.get $s2))))
+    (if (i32.lt_u (local.get $s3) (local.get $min)) (then (local.set $best (i32.const 3)) (local.set $min (local.get $s3))))
+    (if (i32.lt_u (local.get $s4) (local.get $min)) (then (local.set $best (i32.const 4)) (local.set $min (local.get $s4))))
+    (local.get $best))
+
+  ;; Writes the row at $cur filtered with $type (0-4) to $out (the row above at $prev; the byte to
+  ;; the left of the first is 0).
+  (func $row (param $type i32) (param $cur i32) (param $prev i32) (param $n i32) (param $out i32)
+    (local $i i32) (local $x i32) (local $a i32) (local $b i32) (local $c i32)
+    (local $pa i32) (local $pb i32) (local $pc i32) (local $p i32)
+    (if (i32.eqz (local.get $type))
+      (then
+        (memory.copy (local.get $out) (local.get $cur) (local.get $n))
+        (return)))
+    (block $done
+      (br_if $done (i32.eqz (local.get $n)))
+      (loop $byte
+        (local.set $x (i32.load8_u (i32.add (local.get $cur) (local.get $i))))
+        (local.set $b (i32.load8_u (i32.add (local.get $prev) (local.get $i))))
+        (block $predicted
+          (if (i32.eq (local.get $type) (i32.const 1)) (then (local.set $p (local.get $a)) (br $predicted)))
+          (if (i32.eq (local.get $type) (i32.const 2)) (then (local.set $p (local.get $b)) (br $predicted)))
+          (if (i32.eq (local.get $type) (i32.const 3))
+            (then (local.set $p (i32.shr_u (i32.add (local.get $a) (local.get $b)) (i32.const 1))) (br $predicted)))
+          (local.set $pa (i32.sub (local.get $b) (local.get $c)))
+          (local.set $pa (select (local.get $pa) (i32.sub (i32.const 0) (local.get $pa)) (i32.ge_s (local.get $pa) (i32.const 0))))
+          (local.set $pb (i32.sub (local.get $a) (local.get $c)))
+          (local.set $pb (select (local.get $pb) (i32.sub (i32.const 0) (local.get $pb)) (i32.ge_s (local.get $pb) (i32.const 0))))
+          (local.set $pc (i32.sub (i32.add (local.get $a) (local.get $b)) (i32.shl (local.get $c) (i32.const 1))))
+          (local.set $pc (select (local.get $pc) (i32.sub (i32.const 0) (local.get $pc)) (i32.ge_s (local.get $pc) (i32.const 0))))
+          (local.set $p (select (local.get $a)
+            (select (local.get $b) (local.get $c) (i32.le_s (local.get $pb) (local.get $pc)))
+            (i32.and (i32.le_s (local.get $pa) (local.get $pb)) (i32.le_s (local.get $pa) (local.get $pc))))))
+        (i32.store8 (i32.add (local.get $out) (local.get $i)) (i32.sub (local.get $x) (local.get $p)))
+        (local.set $a (local.get $x))
+        (local.set $c (local.get $b))
+        (br_if $byte (i32.lt_u
+          (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+          (local.get $n))))))
+
+  ;; filter: PNG scanlines of the packed rows at $rows (the first, all zeros, is the row above the
+  ;; first): each row's filter type byte, then the row filtered, into $out. $mode is the filter
+  ;; type of every row (0-4), or 5 for libpng's minimum-sum choice row by row.
+  (func (export "filter")
+    (param $mode i32) (param $rows i32) (param $rowBytes i32) (param $height i32) (param $out i32)
+    (local $y i32) (local $prev i32) (local $at i32) (local $type i32)
+    (block $done
+      (br_if $done (i32.eqz (local.get $height)))
+      (loop $line
+        (local.set $prev (i32.add (local.get $rows) (i32.mul (local.get $y) (local.get $rowBytes))))
+        (local.set $at (i32.add (local.get $out) (i32.mul (local.get $y) (i32.add (local.get $rowBytes) (i32.const 1)))))
+        (local.set $type (local.get $mode))
+        (if (i32.eq (local.get $mode) (i32.const 5))
+          (then (local.set $type (call $best
+            (i32.add (local.get $prev) (local.get $rowBytes)) (local.get $prev) (local.get $rowBytes)))))
+        (i32.store8 (local.get $at) (local.get $type))
+        (call $row (local.get $type) (i32.add (local.get $prev) (local.get $rowBytes)) (local.get $prev)
+          (local.get $rowBytes) (i32.add (local.get $at) (i32.const 1)))
+        (br_if $line (i32.lt_u
+          (local.tee $y (i32.add (local.get $y) (i32.const 1)))
+          (local.get $height)))))))
