@@ -33,7 +33,12 @@ export function adler32(data: Uint8Array): number {
 }
 
 /** A zlib stream of `raw` (what zlib.deflate makes, readable by any inflater), deflated in parts of `partBytes`. */
-export async function deflateInParts(raw: Uint8Array, level: number, partBytes = PART_BYTES): Promise<Buffer> {
+export async function deflateInParts(
+  raw: Uint8Array,
+  level: number,
+  partBytes = PART_BYTES,
+  strategy: number = constants.Z_DEFAULT_STRATEGY,
+): Promise<Buffer> {
   const parts: Promise<Buffer>[] = [];
   let start = 0;
   do {
@@ -42,6 +47,7 @@ export async function deflateInParts(raw: Uint8Array, level: number, partBytes =
       deflateRawAsync(raw.subarray(start, end), {
         level,
         memLevel: 9,
+        strategy,
         finishFlush: end === raw.length ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
         ...(start > 0 ? { dictionary: raw.subarray(Math.max(0, start - WINDOW), start) } : {}),
       }),

@@ -100,9 +100,13 @@ function rankingSample(raw: Buffer, lineBytes: number): Buffer {
  *   default never gave the smallest file). The RLE trials (1-2 ms each) run alongside.
  * On 8-bit rows, level 9 would save 0.2-0.5% more at 2.5× the time (flower.jpg K = 256: 150 ms
  * instead of 60) and level 7 costs 0.5-7% more bytes (1.8% on flower.jpg K = 128) for a third to a
- * half of the time. Packed rows (K ≤ 16) are a half to an eighth as many bytes, and get level 9:
- * china.jpg at K = 2, 4, 8, 16 0.1-0.3% smaller (K = 16: 54,931 bytes instead of 54,975) for
- * 5-7 ms more; flower.jpg the same bytes at K = 8, 16 (27-33 ms more at 16), 0.4-0.6% fewer at 2, 4.
+ * half of the time. The final deflate of 8-bit rows runs in two halves on two of zlib's threads
+ * (deflate-parts.ts): a whole process 17 ms sooner on china.jpg at K = 256, 20 ms on flower.jpg at
+ * K = 128, and of the 8 files at K = 32..256 on both, 4 smaller, 3 the same, china K = 256 31
+ * bytes larger. Packed rows (K ≤ 16) stay one stream (in halves, china K = 16 grew 0.2%); they are
+ * a half to an eighth as many bytes and get level 9: china.jpg at K = 2, 4, 8, 16 0.1-0.3% smaller
+ * (K = 16: 54,931 bytes instead of 54,975) for 5-7 ms more; flower.jpg the same bytes at K = 8, 16
+ * (27-33 ms more at 16), 0.4-0.6% fewer at 2, 4.
  * Against trying every candidate with both strategies at level 8 and RLE at 9 (the encoder
  * before), these trials give the same file or a smaller one on all 40 (flower.jpg K = 256: 0.6%
  * smaller) for less than half the CPU (china.jpg K = 256: 46 ms instead of 114). All run on
@@ -152,7 +156,9 @@ export async function encodeIndexedPng(image: IndexedImage): Promise<Buffer> {
   const trials = [...strategies.map(() => front), ...rle];
   const idats = await Promise.all([
     ...strategies.map((strategy) =>
-      deflateAsync(front.raw, { level: FINAL_LEVEL[depth === 8 ? 8 : 'packed'], memLevel: 9, strategy }),
+      depth === 8
+        ? deflateInParts(front.raw, FINAL_LEVEL[8], Math.ceil(front.raw.length / 2), strategy)
+        : deflateAsync(front.raw, { level: FINAL_LEVEL.packed, memLevel: 9, strategy }),
     ),
     ...rleIdats,
   ]);
