@@ -137,3 +137,23 @@ describe('assignNearest', () => {
     }
   });
 });
+
+describe('assignNearest on many points without hints (the grid hints)', () => {
+  it('labels every point with its nearest centre, as from any other start', () => {
+    const n = (1 << 18) + 3;
+    const k = 64;
+    const rng = makeRng('grid');
+    // Colours in a slab (the grid's box is not a cube), with exact ties from integer coordinates.
+    const x = Float64Array.from({ length: 3 * n }, (_, t) => Math.floor(rng() * (t % 3 === 1 ? 40 : 256)));
+    const c = Float64Array.from({ length: 3 * k }, (_, t) => Math.floor(rng() * (t % 3 === 1 ? 40 : 256)));
+    const viaGrid = assignNearest(x, n, 3, c, k);
+    const fromZero = assignNearest(x, n, 3, c, k, new Uint16Array(n));
+    expect(viaGrid.labels).toEqual(fromZero.labels);
+    expect(viaGrid.dist2).toEqual(fromZero.dist2);
+    for (let i = 0; i < n; i += 997) {
+      const expected = bruteList(x, i, c, 3, 1);
+      expect(viaGrid.labels[i]).toBe(expected.labels[0]);
+      expect(viaGrid.dist2[i]).toBe(expected.dist2[0]);
+    }
+  });
+});

@@ -32,7 +32,8 @@ export function searchAll(points: Float64Array, i: number, centres: Float64Array
 /**
  * Labels every point with its nearest centre, exactly. `hint` (optional) gives a likely centre per
  * point; without it each point starts from the previous point's label, which is usually close
- * because neighbouring distinct colours come from neighbouring pixels.
+ * because neighbouring distinct colours come from neighbouring pixels, or, for many 3-D points,
+ * from the nearest centre of the middle of its cell in a grid (see gridHints).
  */
 export function assignNearest(
   points: Float64Array,
@@ -58,6 +59,7 @@ export function assignNearest(
   const rows = new CentreRows(k, d);
   rows.update(centres, tree);
   const eps = 1e-10 * (1 + maxAbs(centres) + maxAbs(points));
+  if (!hint && d === 3 && n >= GRID_FROM_POINTS) hint = gridHints(points, n, tree, centres);
   let previous = 0;
   for (let i = 0; i < n; i++) {
     const start = hint ? Math.min(hint[i], k - 1) : previous;
@@ -66,6 +68,66 @@ export function assignNearest(
     distances[i] = foundDist2[0];
   }
   return { labels, dist2: distances };
+}
+
+/**
+ * From this many points, assignNearest without hints starts each 3-D point from a grid's hint:
+ * the walk from the previous point's label often runs off its row (a 24 MP photo, 1.65 M colours
+ * at K = 256: 280 ms, the k-d tree taking a third of it).
+ */
+const GRID_FROM_POINTS = 1 << 18;
+const GRID = 32;
+
+/**
+ * A likely centre for each of n 3-D points: the nearest centre to the middle of its cell, the
+ * points' bounding box cut into GRID³ cells (one tree search a cell, 32,768 in all).
+ */
+function gridHints(points: Float64Array, n: number, tree: CentreTree, centres: Float64Array): Uint16Array {
+  // Locals, not arrays, in the loops over the points: they run once, mostly before V8 optimises them.
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let z0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  let z1 = -Infinity;
+  for (let o = 0; o < 3 * n; o += 3) {
+    const x = points[o];
+    const y = points[o + 1];
+    const z = points[o + 2];
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+    if (z < z0) z0 = z;
+    if (z > z1) z1 = z;
+  }
+  const sx = x1 > x0 ? GRID / (x1 - x0) : 0;
+  const sy = y1 > y0 ? GRID / (y1 - y0) : 0;
+  const sz = z1 > z0 ? GRID / (z1 - z0) : 0;
+  const middles = new Float64Array(3 * GRID ** 3);
+  for (let c = 0; c < GRID ** 3; c++) {
+    const cx = c % GRID;
+    const cy = Math.floor(c / GRID) % GRID;
+    const cz = Math.floor(c / GRID ** 2);
+    middles[3 * c] = sx > 0 ? x0 + (cx + 0.5) / sx : x0;
+    middles[3 * c + 1] = sy > 0 ? y0 + (cy + 0.5) / sy : y0;
+    middles[3 * c + 2] = sz > 0 ? z0 + (cz + 0.5) / sz : z0;
+  }
+  const cellLabel = new Uint16Array(GRID ** 3);
+  let previous = 0;
+  for (let c = 0; c < GRID ** 3; c++) {
+    nearestOne(middles, c, tree, centres, previous);
+    cellLabel[c] = previous = foundLabel[0];
+  }
+  const hints = new Uint16Array(n);
+  const top = GRID - 1;
+  for (let i = 0, o = 0; i < n; i++, o += 3) {
+    const cx = Math.min(top, ((points[o] - x0) * sx) | 0);
+    const cy = Math.min(top, ((points[o + 1] - y0) * sy) | 0);
+    const cz = Math.min(top, ((points[o + 2] - z0) * sz) | 0);
+    hints[i] = cellLabel[(cz * GRID + cy) * GRID + cx];
+  }
+  return hints;
 }
 
 function maxAbs(values: Float64Array): number {
