@@ -2,11 +2,10 @@
 // module and shared memory) to the helper, then shares each step's work with it through a
 // control block in that memory: the assign step's chunks of points, which both sides take one by
 // one until none is left (wasm/assign.wat), or the seeding's last half of each step's candidates
-// (wasm/seeding.wat, wasm/flat-seeding.wat).
-// The helper writes only its own scratch and result slots, which the caller merges so that the
-// result is the same bit for bit as one thread's.
+// (wasm/seeding.wat, wasm/flat-seeding.wat). The helper writes only its own scratch and result
+// slots, which the caller merges so that the result is the same bit for bit as one thread's.
 //
-// A request the helper has not taken by the time the caller has done its own half is taken back
+// A request the helper has not taken by the time the caller has done its own share is taken back
 // and run by the caller (the same kernel on the same slots, so the same result): on a busy machine,
 // where the helper may wait for a core for milliseconds, a fit then runs at one thread's speed
 // instead of waiting for the helper at every step (measured: 4× slower, before, with a build
