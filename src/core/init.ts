@@ -72,60 +72,69 @@ export function initKMeansPlusPlus(
     }
   }
   const seeding = new Seeding(x, n, d, w, k, sorted, kernel);
-  const lent = helper && trials >= 2 && trials <= 2 * SEEDING.MAX && k >= HELPER_FROM_K && n >= HELPER_FROM_POINTS &&
-    seeding.lend(helper);
-  try {
-    seeding.start(pickWeighted(w, n, sum(w, n), rng));
-    // With a helper, it weighs the second half of the candidates while this thread weighs the first.
-    const mine = lent ? trials >>> 1 : trials;
-    greedySteps(seeding, k, rng, trials, (candidates, gains) => {
-      if (lent) seeding.startGains(helper, candidates.subarray(mine));
-      for (let t = 0; t < mine; t++) gains[t] = seeding.gainOf(candidates[t]);
-      if (lent) seeding.joinGains(helper, gains.subarray(mine));
-    });
-  } finally {
-    if (lent) helper.detach();
-  }
+  seeding.start(pickWeighted(w, n, sum(w, n), rng));
+  greedySteps(seeding, k, rng, trials, k >= HELPER_FROM_K && n >= HELPER_FROM_POINTS ? helper : undefined);
   if (labels) seeding.writeLabels(labels, order);
   // A copy: the seeding's arrays share one buffer, which should not outlive it.
   return seeding.centres.slice(0, seeding.chosen * d);
 }
 
-/** What the greedy steps need of a seeding state (Seeding's member lists, or FlatSeeding's blocks). */
+/**
+ * What the greedy steps need of a seeding state (Seeding's member lists, or FlatSeeding's blocks):
+ * the draws, the gains, and its kernel to lend a helper thread with the control block they share.
+ */
 interface SeedingSteps {
   readonly chosen: number;
   potential(): number;
   sample(target: number): number;
+  gainOf(y: number): number;
   add(y: number): void;
+  /** Lends `helper` the kernel; false if it cannot take it. */
+  lend(helper: Helper): boolean;
+  readonly controlInts: Int32Array;
+  readonly controlFloats: Float64Array;
 }
 
 /**
  * The greedy steps of k-means++ after the first centre: `trials` candidates drawn by the
- * potential, weighed by `weigh` (their gains into `gains`), the best kept (the first on ties).
+ * potential and weighed, the best kept (the first on ties). With `helper` (when it takes the loan),
+ * the helper weighs the last half of each step's candidates, in one request, while this thread
+ * weighs the rest: the same gains.
  */
-function greedySteps(
-  seeding: SeedingSteps,
-  k: number,
-  rng: Rng,
-  trials: number,
-  weigh: (candidates: Int32Array, gains: Float64Array) => void,
-): void {
+function greedySteps(seeding: SeedingSteps, k: number, rng: Rng, trials: number, helper: Helper | undefined): void {
+  const lent = helper !== undefined && trials >= 2 && trials <= 2 * SEEDING.MAX && seeding.lend(helper);
+  const mine = lent ? (trials + 1) >>> 1 : trials;
+  const { controlInts: ints, controlFloats: floats } = seeding;
   const candidates = new Int32Array(trials);
   const gains = new Float64Array(trials);
-  while (seeding.chosen < k) {
-    const total = seeding.potential();
-    if (!(total > 0)) break; // every point is on a centre: no more distinct points
-    for (let t = 0; t < trials; t++) candidates[t] = seeding.sample(rng() * total);
-    weigh(candidates, gains);
-    let bestCandidate = candidates[0];
-    let bestGain = -1;
-    for (let t = 0; t < trials; t++) {
-      if (gains[t] > bestGain) {
-        bestGain = gains[t];
-        bestCandidate = candidates[t];
+  try {
+    while (seeding.chosen < k) {
+      const total = seeding.potential();
+      if (!(total > 0)) break; // every point is on a centre: no more distinct points
+      for (let t = 0; t < trials; t++) candidates[t] = seeding.sample(rng() * total);
+      if (lent) {
+        ints[SEEDING.CHOSEN] = seeding.chosen;
+        ints[SEEDING.COUNT] = trials - mine;
+        ints.set(candidates.subarray(mine), SEEDING.CANDIDATES);
+        helper.start();
       }
+      for (let t = 0; t < mine; t++) gains[t] = seeding.gainOf(candidates[t]);
+      if (lent) {
+        helper.join();
+        gains.set(floats.subarray(0, trials - mine), mine);
+      }
+      let bestCandidate = candidates[0];
+      let bestGain = -1;
+      for (let t = 0; t < trials; t++) {
+        if (gains[t] > bestGain) {
+          bestGain = gains[t];
+          bestCandidate = candidates[t];
+        }
+      }
+      seeding.add(bestCandidate);
     }
-    seeding.add(bestCandidate);
+  } finally {
+    if (lent) helper.detach();
   }
 }
 
@@ -144,20 +153,8 @@ function seedFlat(
 ): Float64Array {
   const seeding = new FlatSeeding(points, n, weights, k, order, kernel);
   const w = seeding.weights;
-  const lent = helper !== undefined && trials >= 2 && trials <= 2 * SEEDING.MAX && k >= FLAT_HELPER_FROM_K &&
-    n >= HELPER_FROM_POINTS && seeding.lend(helper);
-  try {
-    seeding.add(pickWeighted(w, n, sum(w, n), rng));
-    // With a helper, it weighs the last half of the candidates while this thread weighs the rest.
-    const mine = lent ? (trials + 1) >>> 1 : trials;
-    greedySteps(seeding, k, rng, trials, (candidates, gains) => {
-      if (lent) seeding.startGains(helper, candidates.subarray(mine));
-      for (let t = 0; t < mine; t++) gains[t] = seeding.gainOf(candidates[t]);
-      if (lent) seeding.joinGains(helper, gains.subarray(mine));
-    });
-  } finally {
-    if (lent) helper.detach();
-  }
+  seeding.add(pickWeighted(w, n, sum(w, n), rng));
+  greedySteps(seeding, k, rng, trials, k >= FLAT_HELPER_FROM_K && n >= HELPER_FROM_POINTS ? helper : undefined);
   if (labels) seeding.writeLabels(labels);
   return seeding.centres.slice(0, seeding.chosen * 3);
 }
@@ -212,8 +209,8 @@ export class Seeding {
   private readonly compiledGain: ((...args: number[]) => number) | undefined;
   /** The kernel, to lend a helper thread; and the control block they share. */
   private readonly loan: HelperLoan | undefined;
-  private readonly controlInts: Int32Array;
-  private readonly controlFloats: Float64Array;
+  readonly controlInts: Int32Array;
+  readonly controlFloats: Float64Array;
 
   constructor(
     points: Float64Array,
@@ -334,24 +331,9 @@ export class Seeding {
     for (let j = 0; j < this.chosen; j++) centreDist2[j] = dist2(centres, j, x, y, d);
   }
 
-  /** Lends `helper` the kernel, for startGains; false if it cannot take it. */
+  /** Lends `helper` the kernel (see greedySteps); false if it cannot take it. */
   lend(helper: Helper): boolean {
     return this.loan !== undefined && helper.attach(this.loan);
-  }
-
-  /** Has the helper weigh `candidates` (one request: at most SEEDING.MAX). */
-  startGains(helper: Helper, candidates: Int32Array): void {
-    const ints = this.controlInts;
-    ints[SEEDING.CHOSEN] = this.chosen;
-    ints[SEEDING.COUNT] = candidates.length;
-    ints.set(candidates, SEEDING.CANDIDATES);
-    helper.start();
-  }
-
-  /** Waits for the helper's gains, into `gains`. */
-  joinGains(helper: Helper, gains: Float64Array): void {
-    helper.join();
-    gains.set(this.controlFloats.subarray(0, gains.length));
   }
 
   /** How much the potential would drop with a centre at point y. */

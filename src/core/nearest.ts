@@ -5,6 +5,7 @@
 // going to the lowest index.
 import { dist2 } from './geometry.js';
 import { CentreTree, foundDist2, foundLabel, nearestOne } from './kdtree.js';
+import { boundingBox } from './point-tree.js';
 import { CentreRows, walkNearestOne } from './rows.js';
 
 export { foundDist2, foundLabel } from './kdtree.js';
@@ -83,24 +84,9 @@ const GRID = 32;
  * points' bounding box cut into GRID³ cells (one tree search a cell, 32,768 in all).
  */
 function gridHints(points: Float64Array, n: number, tree: CentreTree, centres: Float64Array): Uint16Array {
-  // Locals, not arrays, in the loops over the points: they run once, mostly before V8 optimises them.
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let z0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  let z1 = -Infinity;
-  for (let o = 0; o < 3 * n; o += 3) {
-    const x = points[o];
-    const y = points[o + 1];
-    const z = points[o + 2];
-    if (x < x0) x0 = x;
-    if (x > x1) x1 = x;
-    if (y < y0) y0 = y;
-    if (y > y1) y1 = y;
-    if (z < z0) z0 = z;
-    if (z > z1) z1 = z;
-  }
+  const box = new Float64Array(6);
+  boundingBox(points, 0, n, 3, box, 0);
+  const [x0, y0, z0, x1, y1, z1] = box;
   const sx = x1 > x0 ? GRID / (x1 - x0) : 0;
   const sy = y1 > y0 ? GRID / (y1 - y0) : 0;
   const sz = z1 > z0 ? GRID / (z1 - z0) : 0;
@@ -119,6 +105,7 @@ function gridHints(points: Float64Array, n: number, tree: CentreTree, centres: F
     nearestOne(middles, c, tree, centres, previous);
     cellLabel[c] = previous = foundLabel[0];
   }
+  // Locals, not arrays, in the loop over the points: it runs once, mostly before V8 optimises it.
   const hints = new Uint16Array(n);
   const top = GRID - 1;
   for (let i = 0, o = 0; i < n; i++, o += 3) {

@@ -125,7 +125,7 @@ function grow(a: Int32Array, length: number): Int32Array {
 }
 
 /** Writes the box of rows s..e − 1 at `at`: lowest coordinates, then highest. */
-function boundingBox(points: Float64Array, s: number, e: number, d: number, box: Float64Array, at: number): void {
+export function boundingBox(points: Float64Array, s: number, e: number, d: number, box: Float64Array, at: number): void {
   if (d === 3) {
     // The common case (RGB) with the six extremes in registers.
     let lo0 = Infinity;

@@ -12,7 +12,7 @@
 // centre so far), found through the potentials of the groups, then of the blocks, then of the
 // points of one block. The TypeScript methods are the reference the kernel is tested against, bit
 // for bit, and the fallback where WebAssembly is unavailable.
-import { CONTROL_BYTES, controlViews, SEEDING, type Helper, type HelperLoan } from './helper-thread.js';
+import { CONTROL_BYTES, controlViews, type Helper, type HelperLoan } from './helper-thread.js';
 import { Arena, type Kernel } from './wasm.js';
 import { WASM_BASE64 } from './wasm/flat-seeding.generated.js';
 
@@ -48,8 +48,8 @@ export class FlatSeeding {
   private readonly compiled: Record<string, (...args: number[]) => number> | undefined;
   /** The kernel, to lend a helper thread; and the control block they share. */
   private readonly loan: HelperLoan | undefined;
-  private readonly controlInts: Int32Array;
-  private readonly controlFloats: Float64Array;
+  readonly controlInts: Int32Array;
+  readonly controlFloats: Float64Array;
 
   /** Points (n·3) in the order `order` gives (e.g. Z-order, so that a block is a small box). */
   constructor(points: Float64Array, private readonly n: number, weights: Float64Array, k: number, private readonly order: Int32Array, kernel: Kernel = 'wasm') {
@@ -212,23 +212,9 @@ export class FlatSeeding {
     return even + odd;
   }
 
-  /** Lends `helper` the kernel, for startGains; false if it cannot take it. */
+  /** Lends `helper` the kernel (see greedySteps in init.ts); false if it cannot take it. */
   lend(helper: Helper): boolean {
     return this.loan !== undefined && helper.attach(this.loan);
-  }
-
-  /** Has the helper weigh `candidates` (one request: at most SEEDING.MAX). */
-  startGains(helper: Helper, candidates: Int32Array): void {
-    const ints = this.controlInts;
-    ints[SEEDING.COUNT] = candidates.length;
-    ints.set(candidates, SEEDING.CANDIDATES);
-    helper.start();
-  }
-
-  /** Waits for the helper's gains, into `gains`. */
-  joinGains(helper: Helper, gains: Float64Array): void {
-    helper.join();
-    gains.set(this.controlFloats.subarray(0, gains.length));
   }
 
   /** Makes working point y the next centre. */
