@@ -8,7 +8,7 @@ import { watchFolder, writeFileAtomic } from './io/files.js';
 import { readImage, reason } from './io/read.js';
 import { encodeImage, encodeOriginalPng, formatFromPath } from './io/write.js';
 import { largestKUnder } from './pipeline/budget.js';
-import { fitOptionsFrom, prepareImage, quantizeImage, type PreparedImage, type QuantizedImage } from './pipeline/quantize.js';
+import { fitOptionsFrom, lendsHelper, prepareImage, quantizeImage, type PreparedImage, type QuantizedImage } from './pipeline/quantize.js';
 import type { Helper } from './core/helper-thread.js';
 import { startHelperThread } from './parallel/helper-thread.js';
 import { runInWorkers, runSharedInWorkers, workerAvailable } from './parallel/pool.js';
@@ -173,20 +173,31 @@ export function planTasks(spec: JobSpec): Task[] {
 export interface LoadedInput {
   decoded: DecodedImage;
   prepared: PreparedImage;
-  /** The baseline lossless PNG, when measured (undefined when skipped or failed). */
+  /** The baseline lossless PNG, when measured (undefined when skipped or failed), once started. */
   originalPng: Promise<Buffer | undefined>;
+  /** Starts encoding the baseline, if not yet (loadInput does, unless told to wait). */
+  startBaseline: () => void;
 }
 
-/** Reads and histograms one input, and starts its baseline PNG on sharp's threads. Throws KquantError. */
-export async function loadInput(spec: JobSpec, input: string): Promise<LoadedInput> {
+/**
+ * Reads and histograms one input, and starts its baseline PNG on sharp's threads, which encode it
+ * while k-means runs, or (`deferBaseline`) leaves that to `startBaseline`. Throws KquantError.
+ */
+export async function loadInput(spec: JobSpec, input: string, deferBaseline?: (prepared: PreparedImage) => boolean): Promise<LoadedInput> {
   const decoded = await readImage(input, { maxPixels: spec.maxPixels });
   const prepared = prepareImage(decoded);
-  // The baseline PNG is encoded by sharp's threads while k-means runs.
   const measureBaseline = spec.baseline ?? decoded.width * decoded.height <= BASELINE_AUTO_MAX_PIXELS;
+  let startBaseline = () => {};
   const originalPng = measureBaseline
-    ? encodeOriginalPng(prepared.pixels, decoded.width, decoded.height, decoded.channels).catch(() => undefined)
+    ? new Promise<Buffer | undefined>((resolve) => {
+        startBaseline = () => {
+          startBaseline = () => {};
+          resolve(encodeOriginalPng(prepared.pixels, decoded.width, decoded.height, decoded.channels).catch(() => undefined));
+        };
+      })
     : Promise.resolve(undefined);
-  return { decoded, prepared, originalPng };
+  if (!deferBaseline?.(prepared)) startBaseline();
+  return { decoded, prepared, originalPng, startBaseline: () => startBaseline() };
 }
 
 /** One K of an input, quantized, encoded and written (unless a dry run or standard output). */
@@ -216,9 +227,24 @@ async function saveImage(spec: JobSpec, input: string, quantized: QuantizedImage
   return { quantized, bytes, output, format };
 }
 
-/** Quantizes `prepared` at `k` (or searches K up to it under --max-bytes), encodes and writes it. */
-export async function makeImage(spec: JobSpec, input: string, prepared: PreparedImage, k: number, helper?: Helper): Promise<MadeImage> {
-  if (spec.maxBytes === undefined) return writeImage(spec, input, fitImage(spec, prepared, k, helper));
+/**
+ * Quantizes `prepared` at `k` (or searches K up to it under --max-bytes), encodes and writes it;
+ * `onFitted` (optional) is called once the fit is done, before the encoding.
+ */
+export async function makeImage(
+  spec: JobSpec,
+  input: string,
+  prepared: PreparedImage,
+  k: number,
+  helper?: Helper,
+  onFitted?: () => void,
+): Promise<MadeImage> {
+  if (spec.maxBytes === undefined) {
+    const quantized = fitImage(spec, prepared, k, helper);
+    onFitted?.();
+    return writeImage(spec, input, quantized);
+  }
+  onFitted?.();
   // K is the upper bound of the search for the best image under the budget.
   const format = formatOf(spec, input, k);
   const found = await largestKUnder(prepared, spec.maxBytes, { minK: Math.min(2, k), maxK: k }, { ...fitOptionsFrom(spec), helper }, (q) =>
@@ -232,9 +258,10 @@ export async function makeImage(spec: JobSpec, input: string, prepared: Prepared
 export async function resultOf(
   spec: JobSpec,
   input: string,
-  loaded: { decoded: DecodedImage; originalPng: Promise<Buffer | undefined> },
+  loaded: { decoded: DecodedImage; originalPng: Promise<Buffer | undefined>; startBaseline: () => void },
   made: { quantized: QuantizedImage; bytesLength: number; output: string; format: OutputFormat },
 ): Promise<JobResult> {
+  loaded.startBaseline();
   const original = await loaded.originalPng;
   const output = spec.dryRun ? '' : made.output;
   const row = makeRow(spec, input, loaded.decoded, made.quantized, output, made.bytesLength, original?.length ?? 0);
@@ -254,7 +281,9 @@ export async function processInput(
   const { input } = task;
   let loaded: LoadedInput;
   try {
-    loaded = await loadInput(spec, input);
+    // A fit that borrows the helper thread keeps both cores busy: the baseline PNG then waits for
+    // its end (sharp's threads would take a core from it; china.jpg at K = 256: about 10 ms sooner).
+    loaded = await loadInput(spec, input, (prepared) => helper !== undefined && lendsHelper(prepared, task.ks[0], spec.sample));
   } catch (error) {
     for (const k of task.ks) await emit({ row: failedRow(spec, input, k, error) });
     return;
@@ -262,7 +291,7 @@ export async function processInput(
   if (task.kIndexes[0] === 0) for (const note of loaded.decoded.notes) onNote(note);
   for (const k of task.ks) {
     try {
-      const made = await makeImage(spec, input, loaded.prepared, k, helper);
+      const made = await makeImage(spec, input, loaded.prepared, k, helper, loaded.startBaseline);
       const result = await resultOf(spec, input, loaded, { ...made, bytesLength: made.bytes.length });
       if (made.output === '-' || keepBytes) result.bytes = Buffer.from(made.bytes);
       await emit(result);

@@ -69,6 +69,20 @@ describe('kquant CLI', () => {
     }
   });
 
+  it('measures the original as PNG whether the baseline waits for a two-thread fit or not', () => {
+    // -j 2 on one image at K = 256: the fit borrows the helper thread and the baseline PNG is
+    // encoded after it; at K = 8, or with -j 1, it is encoded while the fit runs.
+    const baseline = (args: string[]) => {
+      const run = runCli([CHINA, '--json', '-o', join(dir, 'baseline.png'), '--force', ...args]);
+      expect(run.status).toBe(0);
+      return JSON.parse(run.stdout.toString()).originalPngBytes as number;
+    };
+    const bytes = baseline(['--colors', '8', '-j', '1']);
+    expect(bytes).toBeGreaterThan(100_000);
+    expect(baseline(['--colors', '256', '-j', '2'])).toBe(bytes);
+    expect(baseline(['--colors', '8', '-j', '2'])).toBe(bytes);
+  });
+
   it('gives identical bytes for the same seed', () => {
     const a = join(dir, 'seed-a.png');
     const b = join(dir, 'seed-b.png');

@@ -7,7 +7,7 @@ import { initKMeansPlusPlus } from '../src/core/init.js';
 import { kmeans, meanVariance } from '../src/core/kmeans.js';
 import { lloydAccelerated, lloydReference } from '../src/core/lloyd.js';
 import { assignNearest } from '../src/core/nearest.js';
-import { roundPalette } from '../src/core/palette.js';
+import { paletteOf, roundCentres, roundPalette } from '../src/core/palette.js';
 import { makeRng } from '../src/core/rng.js';
 import { CHINA } from './helpers.js';
 
@@ -89,6 +89,18 @@ describe('china.jpg histogram', () => {
       for (let t = 0; t < 3; t++) kept += h.weights[i] * (x[3 * i + t] - Math.min(255, Math.max(0, Math.round(fit.centres[3 * j + t])))) ** 2;
     }
     expect(palette.sse).toBeLessThanOrEqual(kept);
+  });
+
+  it.each([16, 64, 256, 1024])('the fit rounds its centres to 8 bits and finds each colour’s nearest, as a full search does, K=%i', (k) => {
+    const fit = kmeans(h.points, 3, { k, weights: h.weights, seed: 0, snap: roundCentres });
+    const { centres: rounded, labels } = fit.snapped!;
+    expect(rounded).toEqual(roundCentres(fit.centres));
+    const { labels: searched } = assignNearest(x, h.n, 3, rounded, k);
+    expect(labels).toEqual(searched);
+    // The palette built from them is roundPalette's.
+    const viaSnap = paletteOf(rounded, 3, x, h.n, h.weights, labels.slice());
+    const viaSearch = roundPalette(fit.centres, 3, x, h.n, h.weights, fit.labels);
+    expect(viaSnap).toEqual(viaSearch);
   });
 });
 

@@ -314,6 +314,87 @@ describe('accelerated Lloyd equals the reference bit for bit', () => {
   });
 });
 
+/** Each point's nearest of k centres by a plain scan: the lowest index at the smallest squared distance. */
+function nearestByScan(x: Float64Array, n: number, d: number, c: Float64Array, k: number): Uint16Array {
+  const labels = new Uint16Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = Infinity;
+    for (let j = 0; j < k; j++) {
+      let s = 0;
+      for (let t = 0; t < d; t++) s += (x[i * d + t] - c[j * d + t]) ** 2;
+      if (s < best) {
+        best = s;
+        labels[i] = j;
+      }
+    }
+  }
+  return labels;
+}
+
+describe('snapping the final centres (LloydOptions.snap)', () => {
+  /** Centres moved to a grid of step `step`: coarse steps make centres coincide, and points tie. */
+  const toGrid = (step: number) => (centres: Float64Array) => centres.map((v) => Math.round(v / step) * step);
+
+  it('gives each point its nearest snapped centre, as a scan does, on every path and kernel', () => {
+    const d = 3;
+    const x = blobs(3000, d, 30, 41);
+    for (const [k, step, weights] of [
+      [2, 1, randomWeights(3000, 1)], // the plain path
+      [12, 1, randomWeights(3000, 2)], // the filtering path (exact sums)
+      [12, 4, randomWeights(3000, 3).map((w) => w / 2)], // the pruned path (inexact sums)
+      [40, 1, randomWeights(3000, 4)],
+      [40, 8, randomWeights(3000, 5)],
+      [300, 2, randomWeights(3000, 6)],
+      [300, 16, ones(3000)],
+    ] as const) {
+      const init = pickRows(x, d, k, k + step);
+      for (const kernel of ['wasm', 'js'] as const) {
+        const options = { maxIter: 300, tolAbs: 0, snap: toGrid(step), kernel };
+        const fast = lloydAccelerated(x, 3000, d, weights, init, options);
+        const reference = lloydReference(x, 3000, d, weights, init, options);
+        expect(fast.snapped!.centres).toEqual(toGrid(step)(fast.centres));
+        expect(fast.snapped!.labels).toEqual(nearestByScan(x, 3000, d, fast.snapped!.centres, k));
+        expect(reference.snapped!.labels).toEqual(fast.snapped!.labels);
+        // The fit's own labels are still those of its centres.
+        expect(fast.labels).toEqual(nearestByScan(x, 3000, d, fast.centres, k));
+      }
+    }
+  });
+
+  it('on thousands of tiny data sets where snapped centres coincide and points tie', () => {
+    let mismatches = 0;
+    for (let seed = 0; seed < 2000; seed++) {
+      const rng = makeRng(seed);
+      const n = 60;
+      const d = 3;
+      const x = new Float64Array(n * d);
+      const w = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        for (let t = 0; t < d; t++) x[i * d + t] = Math.floor(rng() * 8);
+        // Halves make the sums inexact: the pruned path runs at every K above 2.
+        w[i] = Math.floor(rng() * 3) / (seed % 2 === 0 ? 1 : 2);
+      }
+      const k = 2 + Math.floor(rng() * 30);
+      const init = new Float64Array(k * d);
+      for (let i = 0; i < k * d; i++) init[i] = rng() * 8;
+      const snap = toGrid(1 + (seed % 3));
+      const fast = lloydAccelerated(x, n, d, w, init, { maxIter: 50, tolAbs: 0, snap });
+      if (fast.snapped!.labels.some((l, i) => l !== nearestByScan(x, n, d, fast.snapped!.centres, k)[i])) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+  });
+
+  it('reaches kmeans: the best restart’s snapped centres and labels', () => {
+    const x = blobs(2000, 3, 12, 51);
+    const w = randomWeights(2000, 52);
+    const snap = toGrid(5);
+    const fit = kmeans(x, 3, { k: 30, weights: w, nInit: 3, seed: 3, snap });
+    expect(fit.snapped!.centres).toEqual(snap(fit.centres));
+    expect(fit.snapped!.labels).toEqual(nearestByScan(x, 2000, 3, fit.snapped!.centres, 30));
+    expect(kmeans(x, 3, { k: 30, weights: w, nInit: 3, seed: 3 }).snapped).toBeUndefined();
+  });
+});
+
 describe('k-means results', () => {
   it('inertia never rises from one iteration to the next', () => {
     const d = 3;

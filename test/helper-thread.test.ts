@@ -13,6 +13,7 @@ import { meanVariance } from '../src/core/kmeans.js';
 import { lloydAccelerated, lloydReference, type LloydResult } from '../src/core/lloyd.js';
 import { FILTER_MAX_K } from '../src/core/lloyd-filter.js';
 import { allocateLloyd } from '../src/core/lloyd-memory.js';
+import { roundCentres } from '../src/core/palette.js';
 import { makeRng } from '../src/core/rng.js';
 import { CHINA, ROOT } from './helpers.js';
 
@@ -66,11 +67,14 @@ describe('seeding and assign step on two threads', () => {
       expect(initTwo.every((v, i) => Object.is(v, init[i]))).toBe(true);
       expect(hintTwo).toEqual(hint);
       before = attached;
-      const two = lloydAccelerated(x, h.n, 3, h.weights, init, { maxIter: 300, tolAbs, hint, helper });
+      // The fit also snaps its centres to 8 bits (one more assign step, also on two threads).
+      const snap = roundCentres;
+      const two = lloydAccelerated(x, h.n, 3, h.weights, init, { maxIter: 300, tolAbs, hint, helper, snap });
       // Up to FILTER_MAX_K the filtering Lloyd runs, on this thread alone.
       expect(attached).toBe(k > FILTER_MAX_K ? before + 1 : before);
-      const one = lloydAccelerated(x, h.n, 3, h.weights, init, { maxIter: 300, tolAbs, hint });
+      const one = lloydAccelerated(x, h.n, 3, h.weights, init, { maxIter: 300, tolAbs, hint, snap });
       expectSame(two, one);
+      expect(two.snapped).toEqual(one.snapped);
       expect(two.distanceEvaluations).toBe(one.distanceEvaluations);
       expect(two.searches).toBe(one.searches);
     }

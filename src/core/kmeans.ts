@@ -5,7 +5,7 @@ import { toFloat64 } from './geometry.js';
 import { initKMeansPlusPlus, initRandom } from './init.js';
 import type { Helper } from './helper-thread.js';
 import { FILTER_MAX_K } from './lloyd-filter.js';
-import { lloydAccelerated, lloydReference } from './lloyd.js';
+import { lloydAccelerated, lloydReference, type Snapped } from './lloyd.js';
 import { moments } from './moments.js';
 import { PointIndex } from './point-index.js';
 import { deriveSeed, makeRng } from './rng.js';
@@ -44,6 +44,11 @@ export interface KMeansOptions {
    * several K keep one, instead of each call making what it needs again (see point-index.ts).
    */
   index?: PointIndex;
+  /**
+   * Centres derived from the final ones (optional), e.g. rounded to 8 bits: the result then also
+   * gives every point's nearest of them (`snapped`; see LloydOptions.snap).
+   */
+  snap?: (centres: Float64Array) => Float64Array;
 }
 
 export interface KMeansResult {
@@ -56,6 +61,8 @@ export interface KMeansResult {
   /** Sum of weight × squared distance to the assigned centre. */
   inertia: number;
   iterations: number;
+  /** With `snap`: the snapped centres, and each point's nearest of them (lowest index on ties). */
+  snapped?: Snapped;
 }
 
 export const KMEANS_DEFAULTS = {
@@ -66,7 +73,7 @@ export const KMEANS_DEFAULTS = {
   seed: 0,
 };
 
-const KNOWN_OPTIONS = new Set(['k', 'weights', 'init', 'nInit', 'maxIter', 'tol', 'seed', 'reference', 'helper', 'index']);
+const KNOWN_OPTIONS = new Set(['k', 'weights', 'init', 'nInit', 'maxIter', 'tol', 'seed', 'reference', 'helper', 'index', 'snap']);
 
 /** k-means of `points` (n·d, row-major) with the options above; deterministic for a given seed. */
 export function kmeans(points: Float32Array | Float64Array, d: number, options: KMeansOptions): KMeansResult {
@@ -132,7 +139,7 @@ export function kmeans(points: Float32Array | Float64Array, d: number, options: 
     } else {
       throw new KquantError('USAGE', `Expected init "kmeans++" or "random" but received "${String(init)}"`);
     }
-    const result = lloyd(x, n, d, weights, centres, { maxIter, tolAbs, hint, helper: options.helper, tree });
+    const result = lloyd(x, n, d, weights, centres, { maxIter, tolAbs, hint, helper: options.helper, tree, snap: options.snap });
     if (!best || result.inertia < best.inertia) {
       best = {
         centres: result.centres,
@@ -140,6 +147,7 @@ export function kmeans(points: Float32Array | Float64Array, d: number, options: 
         labels: result.labels,
         inertia: result.inertia,
         iterations: result.iterations,
+        snapped: result.snapped,
       };
     }
   }

@@ -4,7 +4,7 @@
 // labels and centres, bit for bit.
 import { dist2 } from './geometry.js';
 import { CentreTree, foundDist2, foundLabel, nearestList } from './kdtree.js';
-import { searchAll } from './nearest.js';
+import { assignNearest, searchAll } from './nearest.js';
 import { CentreRows, ROW_LENGTH, walkNearest } from './rows.js';
 import { ASSIGN, type Helper } from './helper-thread.js';
 import { allocateLloyd, ASSIGN_CHUNK, type LloydMemory } from './lloyd-memory.js';
@@ -29,6 +29,14 @@ export interface LloydResult {
   distanceEvaluations: number;
   /** Points searched in full (n a step for the reference). For benchmarks of the pruning. */
   searches: number;
+  /** With `snap`: the snapped centres, and each point's nearest of them. */
+  snapped?: Snapped;
+}
+
+/** Centres derived from the final ones, and each point's nearest of them (lowest index on ties). */
+export interface Snapped {
+  centres: Float64Array;
+  labels: Uint16Array;
 }
 
 export interface LloydOptions {
@@ -54,6 +62,14 @@ export interface LloydOptions {
    * when the sums are exact (see lloyd-filter.ts); made here when needed and not given.
    */
   tree?: PointTree;
+  /**
+   * Centres derived from the final ones, k·d (optional), e.g. rounded to the 8-bit colours an
+   * image can hold: the result then also gives every point's nearest of them (`snapped`). The
+   * pruned path finds them with one more assign step, its bounds loosened by how far each centre
+   * moved (at most √3/2 for rounding, so most points keep their label without a search); the
+   * others search every point from its label (see nearest.ts). The same labels either way.
+   */
+  snap?: (centres: Float64Array) => Float64Array;
 }
 
 /** Fewest points for which a helper thread is worth its handshakes (two an iteration). */
@@ -94,6 +110,13 @@ export function lloydReference(
     for (let i = 0; i < n; i++) labels[i] = searchAll(points, i, centres, d, k);
     evaluations += n * k;
   }
+  let snapped: Snapped | undefined;
+  if (options.snap) {
+    const target = options.snap(centres);
+    const nearest = new Uint16Array(n);
+    for (let i = 0; i < n; i++) nearest[i] = searchAll(points, i, target, d, k);
+    snapped = { centres: target, labels: nearest };
+  }
   return {
     centres,
     labels,
@@ -101,6 +124,7 @@ export function lloydReference(
     iterations,
     distanceEvaluations: evaluations,
     searches: evaluations / k,
+    snapped,
   };
 }
 
@@ -133,7 +157,7 @@ export function lloydAccelerated(
   const k = initialCentres.length / d;
   if (k <= FILTER_MAX_K) {
     const tree = options.tree ?? (exactSums(points, n, d, weights) ? new PointTree(points, n, d, weights) : undefined);
-    if (tree) return lloydFiltered(tree, points, weights, initialCentres, options);
+    if (tree) return withSnapped(lloydFiltered(tree, points, weights, initialCentres, options), points, n, d, options);
   }
   // At K = 2 a plain scan of both centres is cheaper than any bookkeeping.
   if (k <= 2) return lloydReference(points, n, d, weights, initialCentres, options);
@@ -165,7 +189,7 @@ function runPruned(s: PrunedLloyd, points: Float64Array, n: number, d: number, w
   }
   // Stopped on tolerance: one last assign step so the labels belong to the final centres.
   if (!assigned) s.assign();
-  return {
+  const result: LloydResult = {
     // Copies: the state's arrays live in one (possibly shared) buffer that should not outlive it.
     centres: s.centres.slice(),
     labels: s.labels.slice(),
@@ -174,6 +198,19 @@ function runPruned(s: PrunedLloyd, points: Float64Array, n: number, d: number, w
     distanceEvaluations: s.stats[0],
     searches: s.stats[1],
   };
+  if (options.snap) {
+    const target = options.snap(result.centres);
+    result.snapped = { centres: target, labels: s.snapTo(target) };
+  }
+  return result;
+}
+
+/** Adds `snapped` to a result of a path without bounds to reuse: a search from each point's label. */
+function withSnapped(result: LloydResult, points: Float64Array, n: number, d: number, options: LloydOptions): LloydResult {
+  if (!options.snap) return result;
+  const target = options.snap(result.centres);
+  const { labels } = assignNearest(points, n, d, target, target.length / d, result.labels);
+  return { ...result, snapped: { centres: target, labels } };
 }
 
 // Bounds are stored in float32 (16 bytes a point), rounded outwards: an upper bound is nudged up
@@ -540,6 +577,20 @@ class PrunedLloyd {
       moveMass(this.sums, this.mass, points, this.weights, i, label, 1, d);
     }
     return 1;
+  }
+
+  /**
+   * Moves the converged centres to `target` (k·d) and returns every point's nearest of them: one
+   * more assign step, whose bounds loosen by how far each centre moved, as after an update step.
+   */
+  snapTo(target: Float64Array): Uint16Array {
+    const { k, d, centres, shift } = this;
+    for (let j = 0; j < k; j++) shift[j] = Math.sqrt(dist2(target, j, centres, j, d));
+    centres.set(target.subarray(0, k * d));
+    this.relocated.length = 0;
+    this.centresMoved();
+    this.assign();
+    return this.labels.slice();
   }
 
   /**

@@ -29,11 +29,31 @@ export function roundPalette(
   weights: Float64Array,
   hint?: Uint16Array,
 ): Palette {
-  const k = centres.length / d;
-  const rounded = new Float64Array(k * d);
-  for (let i = 0; i < k * d; i++) rounded[i] = Math.min(255, Math.max(0, Math.round(centres[i])));
-  const { labels, dist2 } = assignNearest(points, n, d, rounded, k, hint);
+  const rounded = roundCentres(centres);
+  const { labels } = assignNearest(points, n, d, rounded, rounded.length / d, hint);
+  return paletteOf(rounded, d, points, n, weights, labels);
+}
 
+/** Centres rounded to 8 bits (each coordinate to the nearest integer in 0..255). */
+export function roundCentres(centres: Float64Array): Float64Array {
+  const rounded = new Float64Array(centres.length);
+  for (let i = 0; i < centres.length; i++) rounded[i] = Math.min(255, Math.max(0, Math.round(centres[i])));
+  return rounded;
+}
+
+/**
+ * The palette of rounded centres (k·d, from roundCentres), given every point's nearest of them
+ * (`labels`, overwritten with palette indices): unused colours dropped, most used first.
+ */
+export function paletteOf(
+  rounded: Float64Array,
+  d: number,
+  points: Float64Array,
+  n: number,
+  weights: Float64Array,
+  labels: Uint16Array,
+): Palette {
+  const k = rounded.length / d;
   const counts = new Float64Array(k);
   for (let i = 0; i < n; i++) counts[labels[i]] += weights[i];
   // Most used first; ties by colour value, so the order depends on nothing but the palette.
@@ -51,8 +71,14 @@ export function roundPalette(
   });
   let sse = 0;
   for (let i = 0; i < n; i++) {
-    sse += weights[i] * dist2[i];
-    labels[i] = newIndex[labels[i]];
+    const j = labels[i];
+    let e = 0;
+    for (let t = 0; t < d; t++) {
+      const diff = points[i * d + t] - rounded[j * d + t];
+      e += diff * diff;
+    }
+    sse += weights[i] * e;
+    labels[i] = newIndex[j];
   }
   return { colours, counts: usedCounts, labels, sse, coloursUsed: used };
 }

@@ -220,8 +220,8 @@ export async function runSharedInWorkers(
           continue;
         }
         for (const note of loaded.decoded.notes) onNote(note);
-        const { decoded, originalPng, prepared } = loaded;
-        inputs.set(inputIndex, { loaded: { decoded, originalPng }, shared: shareImage(prepared), left: perInput, holders: new Set() });
+        const { decoded, originalPng, startBaseline, prepared } = loaded;
+        inputs.set(inputIndex, { loaded: { decoded, originalPng, startBaseline }, shared: shareImage(prepared), left: perInput, holders: new Set() });
         // In the order results are printed, so that they stream. Measured against costliest-first
         // on the china.jpg sweep: the threads finished as close together (K costs are alike),
         // and costliest-first held every line back until the end.

@@ -6,7 +6,7 @@ import { buildHistogram, type Histogram } from '../core/histogram.js';
 import { kmeans, KMEANS_DEFAULTS, type InitMethod } from '../core/kmeans.js';
 import { PointIndex } from '../core/point-index.js';
 import { psnrDbOf } from '../core/metrics.js';
-import { roundPalette, type Palette } from '../core/palette.js';
+import { paletteOf, roundCentres, roundPalette, type Palette } from '../core/palette.js';
 import { makeRng } from '../core/rng.js';
 import { drawByWeight } from '../core/sample.js';
 import type { DecodedImage } from '../types.js';
@@ -27,6 +27,20 @@ export const IMAGE_TOL = 1e-5;
  * even; there the fit runs on one thread and the helper stays idle.
  */
 export const HELPER_FROM_WORK = 12_000_000;
+
+/** Whether a fit of `points` at K borrows the helper thread (when it has one). */
+function worthHelper(points: number, k: number): boolean {
+  return points * k >= HELPER_FROM_WORK;
+}
+
+/**
+ * Whether quantizing `image` at K borrows the helper thread, as fitGroup decides for its groups
+ * (every group's colours at the whole K: the largest a group's share can be), for callers that
+ * plan around it.
+ */
+export function lendsHelper(image: PreparedImage, k: number, sample?: number): boolean {
+  return image.groups.some((g) => worthHelper(sample === undefined ? g.weights.length : Math.min(sample, g.weights.length), k));
+}
 
 /**
  * Restarts when none are asked for: k-means++ can settle in a poor local optimum at small K
@@ -211,7 +225,7 @@ function fitGroup(group: FitGroup, k: number, options: FitOptions, seed: number,
     maxIter: options.maxIter,
     tol: options.tol ?? IMAGE_TOL,
     seed,
-    helper: fitted * k >= HELPER_FROM_WORK ? options.helper : undefined,
+    helper: worthHelper(fitted, k) ? options.helper : undefined,
   };
   if (sampled) {
     // The classic notebook's method: fit on a seeded sample of pixels, then assign every pixel.
@@ -229,8 +243,10 @@ function fitGroup(group: FitGroup, k: number, options: FitOptions, seed: number,
     return { palette, inertia: fit.inertia, iterations: fit.iterations };
   }
   group.index ??= new PointIndex(group.points64, group.weights.length, d, group.weights);
-  const fit = kmeans(group.points64, d, { ...kmeansOptions, weights: group.weights, index: group.index });
-  const palette = roundPalette(fit.centres, d, group.points64, group.weights.length, group.weights, fit.labels);
+  // The fit also finds each colour's nearest rounded centre (from its bounds, mostly without a search).
+  const fit = kmeans(group.points64, d, { ...kmeansOptions, weights: group.weights, index: group.index, snap: roundCentres });
+  const { centres: rounded, labels } = fit.snapped!;
+  const palette = paletteOf(rounded, d, group.points64, group.weights.length, group.weights, labels);
   return { palette, inertia: fit.inertia, iterations: fit.iterations };
 }
 
