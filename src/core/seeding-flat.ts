@@ -58,7 +58,7 @@ export class FlatSeeding {
     const groups = Math.ceil(blocks / GROUP);
     const arena = new Arena(
       Arena.size(CONTROL_BYTES, ...Array(6).fill(8 * m), 8 * 3 * blocks, 8 * 3 * blocks, 8 * blocks, 8 * blocks, 8 * 3 * groups,
-        8 * 3 * groups, 8 * groups, 8 * groups),
+        8 * 3 * groups, 8 * groups, 8 * groups, ...(kernel === 'wasm' ? [8 * 3 * n, 8 * n, 4 * n] : [])),
       WASM_BASE64,
       kernel,
       true,
@@ -79,18 +79,31 @@ export class FlatSeeding {
     this.ghi = arena.f64(3 * groups);
     this.gmaxd = arena.f64(groups);
     this.gpot = arena.f64(groups);
-    for (let t = 0; t < m; t++) {
-      const i = order[Math.min(t, n - 1)];
-      this.xs[t] = points[3 * i];
-      this.ys[t] = points[3 * i + 1];
-      this.zs[t] = points[3 * i + 2];
-      this.w[t] = t < n ? weights[i] : 0;
+    this.compiled = arena.exports;
+    if (this.compiled) {
+      // The points, weights and order go into the kernel's memory (copies made natively), where
+      // it gathers them.
+      const source = arena.f64(3 * n);
+      source.set(points.subarray(0, 3 * n));
+      const sourceWeights = arena.f64(n);
+      sourceWeights.set(weights.subarray(0, n));
+      const sourceOrder = arena.i32(n);
+      sourceOrder.set(order.subarray(0, n));
+      this.compiled.gather(n, m, source.byteOffset, sourceWeights.byteOffset, sourceOrder.byteOffset, this.xs.byteOffset,
+        this.ys.byteOffset, this.zs.byteOffset, this.w.byteOffset);
+    } else {
+      for (let t = 0; t < m; t++) {
+        const i = order[Math.min(t, n - 1)];
+        this.xs[t] = points[3 * i];
+        this.ys[t] = points[3 * i + 1];
+        this.zs[t] = points[3 * i + 2];
+        this.w[t] = t < n ? weights[i] : 0;
+      }
     }
     this.lo.fill(Infinity);
     this.hi.fill(-Infinity);
     this.glo.fill(Infinity);
     this.ghi.fill(-Infinity);
-    this.compiled = arena.exports;
     this.loan = arena.module && arena.memory
       ? {
         kind: 'flat-seeding',

@@ -22,6 +22,33 @@
   ;; rounding of a squared distance, so the test holds for any coordinates, not only integers.
   ;; (Written out at each use: V8 did not inline it.)
 
+  ;; The working points: point t (of m, n rounded up to even) is row order[t] of points (n·3
+  ;; float64) into xs, ys, zs, with its weight into w; the padding point t = n repeats row
+  ;; order[n − 1] with weight 0. (Run once a fit: a loop V8 has not optimised yet took 8–13 ms on
+  ;; china.jpg's 96,615 colours in a fresh process.)
+  (func (export "gather")
+    (param $n i32) (param $m i32) (param $points i32) (param $weights i32) (param $order i32)
+    (param $xs i32) (param $ys i32) (param $zs i32) (param $w i32)
+    (local $t i32) (local $i i32) (local $p i32) (local $o i32)
+    (block $done
+      (loop $point
+        (br_if $done (i32.ge_u (local.get $t) (local.get $m)))
+        (local.set $i (i32.load (i32.add (local.get $order)
+          (i32.shl (select (local.get $t) (i32.sub (local.get $n) (i32.const 1)) (i32.lt_u (local.get $t) (local.get $n)))
+            (i32.const 2)))))
+        (local.set $p (i32.add (local.get $points) (i32.mul (local.get $i) (i32.const 24))))
+        (local.set $o (i32.shl (local.get $t) (i32.const 3)))
+        (f64.store (i32.add (local.get $xs) (local.get $o)) (f64.load (local.get $p)))
+        (f64.store (i32.add (local.get $ys) (local.get $o)) (f64.load offset=8 (local.get $p)))
+        (f64.store (i32.add (local.get $zs) (local.get $o)) (f64.load offset=16 (local.get $p)))
+        (f64.store (i32.add (local.get $w) (local.get $o))
+          (select
+            (f64.load (i32.add (local.get $weights) (i32.shl (local.get $i) (i32.const 3))))
+            (f64.const 0)
+            (i32.lt_u (local.get $t) (local.get $n))))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $point))))
+
   ;; The bounding box of each block of 64 points and of each group of 16 blocks: 3 lows at lo
   ;; (glo), 3 highs at hi (ghi); the caller fills lows with +inf and highs with −inf first.
   (func (export "boxes")
