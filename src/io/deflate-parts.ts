@@ -5,6 +5,7 @@
 // The parts' size is fixed, not the number of cores, so the bytes are the same on every machine.
 import { promisify } from 'node:util';
 import { constants, deflateRaw } from 'node:zlib';
+import { adler32 } from './png-rows.js';
 
 const deflateRawAsync = promisify(deflateRaw);
 
@@ -12,25 +13,6 @@ const deflateRawAsync = promisify(deflateRaw);
 export const PART_BYTES = 4 << 20;
 const WINDOW = 32 << 10;
 
-/**
- * Adler-32 of `data` (RFC 1950), reduced every 2048 bytes: the sums then stay int32 (b below
- * 65521 + 2048 · (65521 + 2048 · 255) < 2^31), which V8 keeps in registers.
- */
-export function adler32(data: Uint8Array): number {
-  let a = 1;
-  let b = 0;
-  const RUN = 2048;
-  for (let start = 0; start < data.length; start += RUN) {
-    const end = Math.min(start + RUN, data.length);
-    for (let i = start; i < end; i++) {
-      a = (a + data[i]) | 0;
-      b = (b + a) | 0;
-    }
-    a %= 65521;
-    b %= 65521;
-  }
-  return ((b << 16) | a) >>> 0;
-}
 
 /** A zlib stream of `raw` (what zlib.deflate makes, readable by any inflater), deflated in parts of `partBytes`. */
 export async function deflateInParts(

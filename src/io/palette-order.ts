@@ -4,6 +4,7 @@
 // but the Sub/Up/Paeth filters predict a byte from its neighbours' bytes, so they pay only when the
 // indices of colours that sit next to each other in the image are numerically close. Each order
 // here is deterministic: ties break by the lower original index.
+import { adjacencyCounts } from './png-rows.js';
 
 function rank(chain: number[]): Uint8Array {
   const order = new Uint8Array(chain.length);
@@ -75,16 +76,7 @@ export function colourChainOrder(palette: Uint8Array): Uint8Array {
  */
 export function adjacencyChainOrder(palette: Uint8Array, indices: Uint8Array, width: number): Uint8Array {
   const n = palette.length / 4;
-  const counts = new Uint32Array(n * n);
-  const frequency = new Uint32Array(n);
-  for (let row = 0; row < indices.length; row += width) {
-    for (let p = row; p < row + width; p++) {
-      const a = indices[p];
-      frequency[a]++;
-      if (p > row) counts[a * n + indices[p - 1]]++;
-      if (p >= width) counts[a * n + indices[p - width]]++;
-    }
-  }
+  const { counts, frequency } = adjacencyCounts(indices, width, n);
   // Touching either way round; a colour touching itself is no step of the chain.
   const touching = new Uint32Array(n * n);
   for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (a !== b) touching[a * n + b] = counts[a * n + b] + counts[b * n + a];

@@ -170,4 +170,57 @@
           (local.get $rowBytes) (i32.add (local.get $at) (i32.const 1)))
         (br_if $line (i32.lt_u
           (local.tee $y (i32.add (local.get $y) (i32.const 1)))
-          (local.get $height)))))))
+          (local.get $height))))))
+
+  ;; Adler-32 (RFC 1950) of `length` bytes at `data`: the sums in int64, reduced every 65,536
+  ;; bytes (b then stays below 2^41), so the same value as the reduction every 2,048 bytes of
+  ;; deflate-parts.ts.
+  (func (export "adler32") (param $data i32) (param $length i32) (result i32)
+    (local $a i64) (local $b i64) (local $p i32) (local $end i32) (local $run i32)
+    (local.set $a (i64.const 1))
+    (local.set $p (local.get $data))
+    (local.set $end (i32.add (local.get $data) (local.get $length)))
+    (block $done
+      (loop $runs
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $run (i32.add (local.get $p) (i32.const 65536)))
+        (if (i32.gt_u (local.get $run) (local.get $end)) (then (local.set $run (local.get $end))))
+        (loop $bytes
+          (local.set $a (i64.add (local.get $a) (i64.load8_u (local.get $p))))
+          (local.set $b (i64.add (local.get $b) (local.get $a)))
+          (br_if $bytes (i32.lt_u
+            (local.tee $p (i32.add (local.get $p) (i32.const 1)))
+            (local.get $run))))
+        (local.set $a (i64.rem_u (local.get $a) (i64.const 65521)))
+        (local.set $b (i64.rem_u (local.get $b) (i64.const 65521)))
+        (br $runs)))
+    (i32.wrap_i64 (i64.or (i64.shl (local.get $b) (i64.const 16)) (local.get $a))))
+
+  ;; How often each pair of indices touches (n·n uint32 at counts, zeroed by the caller: counts[a·n
+  ;; + b] for a pixel a with b to its left, and again for b above it) and how often each index
+  ;; occurs (n uint32 at frequency, zeroed), over `pixels` bytes at `indices`, rows of `width`.
+  (func (export "adjacency")
+    (param $indices i32) (param $width i32) (param $pixels i32) (param $n i32) (param $counts i32) (param $frequency i32)
+    (local $p i32) (local $x i32) (local $row i32) (local $a i32) (local $slot i32)
+    (block $done
+      (loop $pixel
+        (br_if $done (i32.ge_u (local.get $p) (local.get $pixels)))
+        (local.set $a (i32.load8_u (i32.add (local.get $indices) (local.get $p))))
+        (local.set $slot (i32.add (local.get $frequency) (i32.shl (local.get $a) (i32.const 2))))
+        (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1)))
+        (local.set $row (i32.add (local.get $counts) (i32.shl (i32.mul (local.get $a) (local.get $n)) (i32.const 2))))
+        (if (i32.gt_u (local.get $x) (i32.const 0))
+          (then
+            (local.set $slot (i32.add (local.get $row) (i32.shl
+              (i32.load8_u (i32.sub (i32.add (local.get $indices) (local.get $p)) (i32.const 1))) (i32.const 2))))
+            (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1)))))
+        (if (i32.ge_u (local.get $p) (local.get $width))
+          (then
+            (local.set $slot (i32.add (local.get $row) (i32.shl
+              (i32.load8_u (i32.sub (i32.add (local.get $indices) (local.get $p)) (local.get $width))) (i32.const 2))))
+            (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 1)))
+        (if (i32.eq (local.get $x) (local.get $width)) (then (local.set $x (i32.const 0))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $pixel))))
+)
