@@ -6,13 +6,25 @@ import { KquantError } from './core/errors.js';
 import type { InitMethod } from './core/kmeans.js';
 import { watchFolder, writeFileAtomic } from './io/files.js';
 import { readImage, reason } from './io/read.js';
-import { encodeImage, encodeOriginalPng, formatFromPath } from './io/write.js';
-import { largestKUnder } from './pipeline/budget.js';
-import { fitOptionsFrom, lendsHelper, prepareImage, quantizeImage, type PreparedImage, type QuantizedImage } from './pipeline/quantize.js';
+import { formatFromPath } from './io/formats.js';
+import type { PreparedImage, QuantizedImage } from './pipeline/quantize.js';
 import type { Helper } from './core/helper-thread.js';
 import { startHelperThread } from './parallel/helper-thread.js';
-import { runInWorkers, runSharedInWorkers, workerAvailable } from './parallel/pool.js';
 import type { DecodedImage, OutputFormat, ResultRow } from './types.js';
+
+/** The modules that quantize and encode (the core among them). */
+type Work = [typeof import('./pipeline/quantize.js'), typeof import('./io/write.js'), typeof import('./pipeline/budget.js')];
+let work: Promise<Work> | undefined;
+
+/**
+ * Loads the modules that quantize and encode, once: loadInput starts reading the first image
+ * first, so that they load on this thread (about 20 ms) while sharp's threads decode it (china.jpg:
+ * about as long).
+ */
+function loadWork(): Promise<Work> {
+  work ??= Promise.all([import('./pipeline/quantize.js'), import('./io/write.js'), import('./pipeline/budget.js')]);
+  return work;
+}
 
 export interface JobSpec {
   /** Paths, or `-` for standard input. */
@@ -129,15 +141,16 @@ export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<Resul
   };
   const onNote = (message: string) => hooks.onNote?.(message);
   const threads = Math.min(spec.jobs ?? 1, total);
-  if (threads > 1 && !hooks.keepBytes && !spec.inputs.includes('-') && workerAvailable()) {
+  const pool = threads > 1 && !hooks.keepBytes && !spec.inputs.includes('-') ? await import('./parallel/pool.js') : undefined;
+  if (pool?.workerAvailable()) {
     for (const input of spec.inputs) for (const k of spec.ks) watchFolder(dirname(resolve(outputPathFor(spec, input, k))));
     if (spec.inputs.length >= threads || spec.maxBytes !== undefined) {
       // Enough inputs to keep every thread busy: each thread reads and quantizes whole inputs.
-      await runInWorkers(spec, planTasks(spec), threads, emit, onNote);
+      await pool.runInWorkers(spec, planTasks(spec), threads, emit, onNote);
     } else {
       // Fewer inputs than threads (a sweep): this thread reads each input once and the threads
       // share its histogram, taking one K at a time as each is free.
-      await runSharedInWorkers(spec, threads, emit, onNote);
+      await pool.runSharedInWorkers(spec, threads, emit, onNote);
     }
   } else {
     // One image at one K with a core to spare: a helper thread takes half of the fit's work. It
@@ -183,8 +196,17 @@ export interface LoadedInput {
  * Reads and histograms one input, and starts its baseline PNG on sharp's threads, which encode it
  * while k-means runs, or (`deferBaseline`) leaves that to `startBaseline`. Throws KquantError.
  */
-export async function loadInput(spec: JobSpec, input: string, deferBaseline?: (prepared: PreparedImage) => boolean): Promise<LoadedInput> {
-  const decoded = await readImage(input, { maxPixels: spec.maxPixels });
+export async function loadInput(
+  spec: JobSpec,
+  input: string,
+  deferBaseline?: (prepared: PreparedImage, work: Work) => boolean,
+): Promise<LoadedInput> {
+  const reading = readImage(input, { maxPixels: spec.maxPixels });
+  // Handled when awaited below; this keeps a failure while the modules load from counting as unhandled.
+  reading.catch(() => {});
+  const modules = await loadWork();
+  const [{ prepareImage }, { encodeOriginalPng }] = modules;
+  const decoded = await reading;
   const prepared = prepareImage(decoded);
   const measureBaseline = spec.baseline ?? decoded.width * decoded.height <= BASELINE_AUTO_MAX_PIXELS;
   let startBaseline = () => {};
@@ -196,7 +218,7 @@ export async function loadInput(spec: JobSpec, input: string, deferBaseline?: (p
         };
       })
     : Promise.resolve(undefined);
-  if (!deferBaseline?.(prepared)) startBaseline();
+  if (!deferBaseline?.(prepared, modules)) startBaseline();
   return { decoded, prepared, originalPng, startBaseline: () => startBaseline() };
 }
 
@@ -209,14 +231,10 @@ export interface MadeImage {
   format: OutputFormat;
 }
 
-/** Quantizes `prepared` at `k`: the part of a K that runs on a JavaScript thread. */
-function fitImage(spec: JobSpec, prepared: PreparedImage, k: number, helper?: Helper): QuantizedImage {
-  return quantizeImage(prepared, { ...fitOptionsFrom(spec), k, helper });
-}
-
 /** Encodes a quantized image in its output's format and writes it (unless a dry run or standard output). */
 export async function writeImage(spec: JobSpec, input: string, quantized: QuantizedImage): Promise<MadeImage> {
   const format = formatOf(spec, input, quantized.k);
+  const [, { encodeImage }] = await loadWork();
   const bytes = await encodeImage(quantized, format);
   return saveImage(spec, input, quantized, bytes, format);
 }
@@ -239,8 +257,9 @@ export async function makeImage(
   helper?: Helper,
   onFitted?: () => void,
 ): Promise<MadeImage> {
+  const [{ quantizeImage, fitOptionsFrom }, { encodeImage }, { largestKUnder }] = await loadWork();
   if (spec.maxBytes === undefined) {
-    const quantized = fitImage(spec, prepared, k, helper);
+    const quantized = quantizeImage(prepared, { ...fitOptionsFrom(spec), k, helper });
     onFitted?.();
     return writeImage(spec, input, quantized);
   }
@@ -283,7 +302,7 @@ export async function processInput(
   try {
     // A fit that borrows the helper thread keeps both cores busy: the baseline PNG then waits for
     // its end (sharp's threads would take a core from it; china.jpg at K = 256: about 10 ms sooner).
-    loaded = await loadInput(spec, input, (prepared) => helper !== undefined && lendsHelper(prepared, task.ks[0], spec.sample));
+    loaded = await loadInput(spec, input, (prepared, [{ lendsHelper }]) => helper !== undefined && lendsHelper(prepared, task.ks[0], spec.sample));
   } catch (error) {
     for (const k of task.ks) await emit({ row: failedRow(spec, input, k, error) });
     return;

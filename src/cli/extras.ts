@@ -1,6 +1,5 @@
 // The CLI's extra outputs beside the images: palette files (--palette) and the HTML report (--report).
 import { basename, dirname, extname, join, relative, sep } from 'node:path';
-import { KquantError } from '../core/errors.js';
 import { makeRng } from '../core/rng.js';
 import { writeFileAtomic } from '../io/files.js';
 import { writePaletteSwatchPng } from '../io/palette-png.js';
@@ -8,6 +7,8 @@ import type { JobResult } from '../job.js';
 import type { QuantizedImage } from '../pipeline/quantize.js';
 import { base64, renderHtmlReport, type ReportImage } from '../report/html.js';
 import { formatPalette, paletteFormatFromPath } from '../report/palette-formats.js';
+
+export { checkPalettePath, palettePathFor } from './palette-paths.js';
 import type { PaletteColour } from '../types.js';
 
 /** Pixels of the original shown in the report's colour-space clouds. */
@@ -22,29 +23,6 @@ export function paletteColours(quantized: QuantizedImage): PaletteColour[] {
     colours.push({ r, g, b, a, pixels: quantized.counts[j] });
   }
   return colours;
-}
-
-/** Checks a --palette path's extension before any work. */
-export function checkPalettePath(path: string): void {
-  try {
-    paletteFormatFromPath(path);
-  } catch (error) {
-    throw new KquantError('USAGE', (error as Error).message);
-  }
-}
-
-/**
- * Where the palette of `input` at `k` goes: the given path for one result; with several inputs
- * or K, `<input>-k<K>` is put before the extension (palette.gpl → palette-china-k16.gpl).
- */
-export function palettePathFor(path: string, input: string, k: number, several: { inputs: boolean; ks: boolean }): string {
-  if (!several.inputs && !several.ks) return path;
-  const ext = extname(path);
-  const stem = basename(path, ext);
-  const parts = [stem];
-  if (several.inputs) parts.push(input === '-' ? 'stdin' : basename(input, extname(input)));
-  if (several.ks) parts.push(`k${k}`);
-  return join(dirname(path), `${parts.join('-')}${ext}`);
 }
 
 export async function writePalette(path: string, result: JobResult, force: boolean): Promise<void> {

@@ -5,16 +5,16 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { KquantError, type KquantErrorCode } from '../core/errors.js';
-import { KMEANS_DEFAULTS, MAX_K } from '../core/kmeans.js';
+import { KMEANS_DEFAULTS, MAX_K } from '../core/defaults.js';
 import { exists, isFile, removeTemporaryFiles, writeFileAtomic } from '../io/files.js';
 import { stopMakingTemporaryFiles, temporaryFilesBeingMade } from '../io/stop-gate.js';
 import { DEFAULT_MAX_PIXELS, reason } from '../io/read.js';
 import { checkSpec, outputPathFor, runJob, type JobResult, type JobSpec } from '../job.js';
-import { IMAGE_TOL } from '../pipeline/quantize.js';
+import { IMAGE_TOL } from '../pipeline/defaults.js';
 import { formatCsv, formatLine, toJsonObject } from '../report/rows.js';
 import type { InitMethod, OutputFormat, ResultRow } from '../types.js';
 import { integerIn, numberIn, oneOf, parseBytes, parseColours } from './options.js';
-import { ReportBuilder, checkPalettePath, palettePathFor, writePalette } from './extras.js';
+import { checkPalettePath, palettePathFor } from './palette-paths.js';
 import { makeProgress } from './progress.js';
 
 /** The package's version (package.json sits two folders above dist/cli). */
@@ -253,7 +253,9 @@ async function execute(inputs: string[], options: CliOptions): Promise<number> {
   const results = imageToStdout ? process.stderr : process.stdout;
   const total = inputs.length * options.colors.length;
   const progress = options.quiet ? undefined : makeProgress(process.stderr, total);
-  const report = options.report ? new ReportBuilder(options.report, options.seed, Boolean(options.force)) : undefined;
+  // The report and palette writers load only when asked for.
+  const extras = options.report || options.palette ? await import('./extras.js') : undefined;
+  const report = options.report ? new extras!.ReportBuilder(options.report, options.seed, Boolean(options.force)) : undefined;
   const several = { inputs: inputs.length > 1, ks: options.colors.length > 1 };
   checkSideOutputs(inputs, options, several);
   let failed = 0;
@@ -263,7 +265,7 @@ async function execute(inputs: string[], options: CliOptions): Promise<number> {
     report?.add(result);
     if (options.palette && result.quantized) {
       try {
-        await writePalette(palettePathFor(options.palette, row.input, row.k, several), result, Boolean(options.force));
+        await extras!.writePalette(palettePathFor(options.palette, row.input, row.k, several), result, Boolean(options.force));
       } catch (error) {
         if (!(error instanceof KquantError)) throw error;
         row.error = error.message;

@@ -1,7 +1,7 @@
 // Parsers for command-line option values: each returns a typed value or throws commander's
 // InvalidArgumentError, so the action receives valid options only.
 import { InvalidArgumentError } from 'commander';
-import { MAX_K } from '../core/kmeans.js';
+import { MAX_K } from '../core/defaults.js';
 
 /** Fewest colours the CLI makes: a 1-colour image says nothing. */
 export const MIN_COLOURS = 2;

@@ -1,5 +1,6 @@
 // k-means: the public entry of the core. Validates options, picks first centres, runs Lloyd,
 // keeps the best of `nInit` restarts.
+import { KMEANS_DEFAULTS, MAX_K, type InitMethod } from './defaults.js';
 import { KquantError, checkInteger, checkNumber } from './errors.js';
 import { toFloat64 } from './geometry.js';
 import { initKMeansPlusPlus, initRandom } from './init.js';
@@ -12,10 +13,7 @@ import { deriveSeed, makeRng } from './rng.js';
 
 export { meanVariance } from './moments.js';
 
-/** Most centres the core computes (labels are 16-bit; the centre table is K² numbers). */
-export const MAX_K = 4096;
-
-export type InitMethod = 'kmeans++' | 'random';
+export { KMEANS_DEFAULTS, MAX_K, type InitMethod } from './defaults.js';
 
 export interface KMeansOptions {
   /** Number of clusters (1 to MAX_K). */
@@ -64,14 +62,6 @@ export interface KMeansResult {
   /** With `snap`: the snapped centres, and each point's nearest of them (lowest index on ties). */
   snapped?: Snapped;
 }
-
-export const KMEANS_DEFAULTS = {
-  init: 'kmeans++' as InitMethod,
-  nInit: 1,
-  maxIter: 300,
-  tol: 1e-4,
-  seed: 0,
-};
 
 const KNOWN_OPTIONS = new Set(['k', 'weights', 'init', 'nInit', 'maxIter', 'tol', 'seed', 'reference', 'helper', 'index', 'snap']);
 

@@ -4,6 +4,8 @@ import { KquantError } from '../core/errors.js';
 import type { OutputFormat } from '../types.js';
 import { encodeIndexedPng } from './png.js';
 
+export { formatFromPath } from './formats.js';
+
 export interface QuantizedPixels {
   width: number;
   height: number;
@@ -11,24 +13,6 @@ export interface QuantizedPixels {
   palette: Uint8Array;
   /** Palette index of each pixel (8-bit up to 256 colours, 16-bit above). */
   indices: Uint8Array | Uint16Array;
-}
-
-const EXTENSIONS: Record<string, OutputFormat> = {
-  png: 'png',
-  webp: 'webp',
-  gif: 'gif',
-  jpg: 'jpg',
-  jpeg: 'jpg',
-};
-
-/** The format an output name asks for, from its extension. */
-export function formatFromPath(path: string): OutputFormat {
-  const match = /\.([A-Za-z0-9]+)$/.exec(path);
-  const format = match ? EXTENSIONS[match[1].toLowerCase()] : undefined;
-  if (!format) {
-    throw new KquantError('USAGE', `${path}: unknown output format; use .png, .webp, .gif or .jpg`);
-  }
-  return format;
 }
 
 /** True when the palette has a colour that is not fully opaque. */

@@ -10,13 +10,10 @@ import { paletteOf, roundCentres, roundPalette, type Palette } from '../core/pal
 import { makeRng } from '../core/rng.js';
 import { drawByWeight } from '../core/sample.js';
 import type { DecodedImage } from '../types.js';
+import { IMAGE_TOL } from './defaults.js';
 
-/**
- * Tolerance for images: scikit-learn's meaning, ten times tighter than its default 1e-4. Measured on
- * china.jpg, 1e-4 leaves K=32 0.57% above scikit-learn's MSE; 1e-5 is within 0.5% at every K from 2
- * to 1024 (below it at most), for 1.0–1.3× the fit time. Still exact k-means, only run longer.
- */
-export const IMAGE_TOL = 1e-5;
+export { IMAGE_TOL } from './defaults.js';
+
 
 /**
  * Least work (distinct colours × K) for which a helper thread shortens a fit, whole process, medians
