@@ -9,7 +9,7 @@ import { readImage, reason } from './io/read.js';
 import { formatFromPath } from './io/formats.js';
 import type { PreparedImage, QuantizedImage } from './pipeline/quantize.js';
 import type { Helper } from './core/helper-thread.js';
-import { startHelperThread } from './parallel/helper-thread.js';
+import { helperThread, type HelperHandle } from './parallel/helper-thread.js';
 import type { DecodedImage, OutputFormat, ResultRow } from './types.js';
 
 /** The modules that quantize and encode (the core among them). */
@@ -154,11 +154,11 @@ export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<Resul
     }
   } else {
     // One image at one K with a core to spare: a helper thread takes half of the fit's work. It
-    // starts now, while the image is read.
-    const thread = total === 1 && (spec.jobs ?? 1) > 1 ? startHelperThread() : undefined;
+    // starts once the image is read.
+    const thread = total === 1 && (spec.jobs ?? 1) > 1 ? helperThread() : undefined;
     try {
       for (const task of planTasks({ ...spec, jobs: 1 })) {
-        await processInput(spec, task, Boolean(hooks.keepBytes), emit, onNote, thread?.helper);
+        await processInput(spec, task, Boolean(hooks.keepBytes), emit, onNote, thread);
       }
     } finally {
       await thread?.close();
@@ -199,7 +199,12 @@ export interface LoadedInput {
 export async function loadInput(
   spec: JobSpec,
   input: string,
-  deferBaseline?: (prepared: PreparedImage, work: Work) => boolean,
+  options: {
+    /** Whether the baseline waits for startBaseline (default: no). */
+    deferBaseline?: (prepared: PreparedImage, work: Work) => boolean;
+    /** Called once the image is decoded, before its histogram. */
+    onRead?: () => void;
+  } = {},
 ): Promise<LoadedInput> {
   const reading = readImage(input, { maxPixels: spec.maxPixels });
   // Handled when awaited below; this keeps a failure while the modules load from counting as unhandled.
@@ -207,6 +212,7 @@ export async function loadInput(
   const modules = await loadWork();
   const [{ prepareImage }, { encodeOriginalPng }] = modules;
   const decoded = await reading;
+  options.onRead?.();
   const prepared = prepareImage(decoded);
   const measureBaseline = spec.baseline ?? decoded.width * decoded.height <= BASELINE_AUTO_MAX_PIXELS;
   let startBaseline = () => {};
@@ -218,7 +224,7 @@ export async function loadInput(
         };
       })
     : Promise.resolve(undefined);
-  if (!deferBaseline?.(prepared, modules)) startBaseline();
+  if (!options.deferBaseline?.(prepared, modules)) startBaseline();
   return { decoded, prepared, originalPng, startBaseline: () => startBaseline() };
 }
 
@@ -295,14 +301,18 @@ export async function processInput(
   keepBytes: boolean,
   emit: (result: JobResult) => Promise<void>,
   onNote: (message: string) => void,
-  helper?: Helper,
+  thread?: HelperHandle,
 ): Promise<void> {
   const { input } = task;
+  const helper = thread?.helper;
   let loaded: LoadedInput;
   try {
-    // A fit that borrows the helper thread keeps both cores busy: the baseline PNG then waits for
-    // its end (sharp's threads would take a core from it; china.jpg at K = 256: about 10 ms sooner).
-    loaded = await loadInput(spec, input, (prepared, [{ lendsHelper }]) => helper !== undefined && lendsHelper(prepared, task.ks[0], spec.sample));
+    loaded = await loadInput(spec, input, {
+      // A fit that borrows the helper thread keeps both cores busy: the baseline PNG then waits for
+      // its end (sharp's threads would take a core from it; china.jpg at K = 256: about 10 ms sooner).
+      deferBaseline: (prepared, [{ lendsHelper }]) => helper !== undefined && lendsHelper(prepared, task.ks[0], spec.sample),
+      onRead: thread?.start,
+    });
   } catch (error) {
     for (const k of task.ks) await emit({ row: failedRow(spec, input, k, error) });
     return;
