@@ -150,6 +150,7 @@ function both(x: Float64Array, d: number, w: Float64Array, init: Float64Array, m
   const viaWasm = lloydAccelerated(x, n, d, w, init, { ...options, kernel: 'wasm' });
   const viaTypeScript = lloydAccelerated(x, n, d, w, init, { ...options, kernel: 'js' });
   expectSame(viaWasm, viaTypeScript);
+  expect(viaWasm.inertia).toBe(viaTypeScript.inertia);
   expect(viaWasm.distanceEvaluations).toBe(viaTypeScript.distanceEvaluations);
   expect(viaWasm.searches).toBe(viaTypeScript.searches);
   return [viaWasm, lloydReference(x, n, d, w, init, options)];

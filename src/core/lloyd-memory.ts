@@ -41,6 +41,16 @@ export interface LloydMemory {
   settle:
     | ((count: number, eps: number, exact: boolean, at?: number) => { changed: number; distances: number; searches: number; left: number })
     | undefined;
+  /**
+   * The compiled loops over every point that run once a fit (see wasm/assign.wat), in place:
+   * `accumulate` adds the points to their clusters' sums and masses, `inertia` is Σ w·d² to the
+   * labels' centres, `scan` finds the largest |coordinate|, the total weight and whether all are
+   * finite integers, and `startLabels` clamps the labels below k and copies each into both others.
+   */
+  accumulate: (() => void) | undefined;
+  inertia: (() => number) | undefined;
+  scan: (() => { maxAbs: number; totalWeight: number; integral: boolean }) | undefined;
+  startLabels: (() => void) | undefined;
   /** Points left to the TypeScript settle by each chunk of an assign step shared with a helper (see PrunedLloyd.assignInTwo). */
   chunkLeft: Int32Array;
   /** A helper thread's own reach, sums and masses (see helper-thread.ts). */
@@ -110,11 +120,27 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
     labels: arena.u16(n),
     screen: undefined,
     settle: undefined,
+    accumulate: undefined,
+    inertia: undefined,
+    scan: undefined,
+    startLabels: undefined,
     loan: undefined,
     ...(({ ints, floats }) => ({ controlInts: ints, controlFloats: floats }))(controlViews(control.buffer, control.byteOffset)),
   };
   const screen = arena.exports?.screen;
   const settle = arena.exports?.settle;
+  const exports = arena.exports;
+  if (exports) {
+    m.accumulate = () =>
+      exports.accumulate(n, d, m.points.byteOffset, m.weights.byteOffset, m.labels.byteOffset, m.sums.byteOffset, m.mass.byteOffset);
+    m.inertia = () => exports.inertia(n, d, m.points.byteOffset, m.weights.byteOffset, m.labels.byteOffset, m.centres.byteOffset);
+    m.scan = () => {
+      const out = new Float64Array(arena.buffer, counter.byteOffset, 2);
+      const integral = exports.scan(n * d, m.points.byteOffset, n, m.weights.byteOffset, counter.byteOffset) === 1;
+      return { maxAbs: out[0], totalWeight: out[1], integral };
+    };
+    m.startLabels = () => exports.startLabels(n, k, m.labels.byteOffset, m.others.byteOffset);
+  }
   const scanK = k <= SCAN_ALL_MAX_K ? k : 0;
   if (screen && settle) {
     m.screen = (from, to, eps, at = 0) => {

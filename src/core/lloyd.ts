@@ -193,7 +193,7 @@ function runPruned(s: PrunedLloyd, points: Float64Array, n: number, d: number, w
     // Copies: the state's arrays live in one (possibly shared) buffer that should not outlive it.
     centres: s.centres.slice(),
     labels: s.labels.slice(),
-    inertia: inertiaOf(points, n, d, weights, s.labels, s.centres),
+    inertia: s.inertia(),
     iterations,
     distanceEvaluations: s.stats[0],
     searches: s.stats[1],
@@ -313,9 +313,23 @@ class PrunedLloyd {
     // Rows hold every other centre up to K = ROW_LENGTH + 1: no walk runs off its row, no tree.
     this.tree = k > ROW_LENGTH + 1 ? new CentreTree(k, d) : undefined;
     this.rows = new CentreRows(k, d, { ids: memory.rowIds, suffixMin: memory.rowSuffixMin, beyond: memory.rowBeyond });
-    this.eps = boundMargin(points, n, d);
-    this.exact = exactSums(points, n, d, weights);
+    const scanned = memory.scan?.();
+    this.eps = scanned ? marginFor(scanned.maxAbs) : boundMargin(points, n, d);
+    this.exact = scanned ? scanned.integral && scanned.totalWeight * scanned.maxAbs < 2 ** 53 : exactSums(points, n, d, weights);
     if (helper && memory.loan && memory.settle && n >= HELPER_FROM_POINTS && helper.attach(memory.loan)) this.helper = helper;
+  }
+
+  /** Σ weight × squared distance from each point to its label's centre. */
+  inertia(): number {
+    return this.memory.inertia?.() ?? inertiaOf(this.points, this.n, this.d, this.weights, this.labels, this.centres);
+  }
+
+  /** Adds every point to its cluster's sum and mass (zeroed first), in order. */
+  private accumulate(): void {
+    this.sums.fill(0);
+    this.mass.fill(0);
+    if (this.memory.accumulate) this.memory.accumulate();
+    else accumulate(this.points, this.n, this.d, this.weights, this.labels, this.sums, this.mass);
   }
 
   /** Lets the helper thread go. */
@@ -357,9 +371,13 @@ class PrunedLloyd {
       // Bulk copies where they can do (this runs once a fit, in a fresh process mostly before V8
       // has optimised it: a loop per field cost 12 ms on china.jpg).
       labels.set(hint.subarray(0, n));
-      for (let i = 0; i < n; i++) if (labels[i] >= k) labels[i] = 0;
-      // Both others of a point start as its label.
-      for (let i = 0; i < n; i++) others[2 * i] = others[2 * i + 1] = labels[i];
+      // A hint not below k becomes 0; both others of a point start as its label.
+      if (this.memory.startLabels) {
+        this.memory.startLabels();
+      } else {
+        for (let i = 0; i < n; i++) if (labels[i] >= k) labels[i] = 0;
+        for (let i = 0; i < n; i++) others[2 * i] = others[2 * i + 1] = labels[i];
+      }
       fillPattern(bounds, [FLOAT32_MAX, 0, 0, 0], n);
       this.screenAndSettle();
     } else {
@@ -373,9 +391,7 @@ class PrunedLloyd {
       }
       this.stats[1] += n;
     }
-    this.sums.fill(0);
-    this.mass.fill(0);
-    accumulate(points, n, this.d, this.weights, labels, this.sums, this.mass);
+    this.accumulate();
   }
 
   /**
@@ -401,12 +417,8 @@ class PrunedLloyd {
       count = this.screen();
     }
     const changed = this.settleCrossers(count);
-    if (!this.exact) {
-      // Inexact sums depend on the order of the additions: sum every point, as `accumulate` does.
-      this.sums.fill(0);
-      this.mass.fill(0);
-      accumulate(this.points, this.n, this.d, this.weights, this.labels, this.sums, this.mass);
-    }
+    // Inexact sums depend on the order of the additions: sum every point, as `accumulate` does.
+    if (!this.exact) this.accumulate();
     return changed;
   }
 
@@ -454,11 +466,7 @@ class PrunedLloyd {
     for (let c = 0; c * chunk < n; c++) {
       for (let t = 0; t < chunkLeft[c]; t++) changed += this.settle(crossers[c * chunk + t]);
     }
-    if (!exact) {
-      sums.fill(0);
-      mass.fill(0);
-      accumulate(this.points, n, d, this.weights, this.labels, sums, mass);
-    }
+    if (!exact) this.accumulate();
     return changed;
   }
 
@@ -722,7 +730,12 @@ function boundMargin(points: Float64Array, n: number, d: number): number {
     const v = Math.abs(points[t]);
     if (v > max) max = v;
   }
-  return 1e-10 * (1 + max);
+  return marginFor(max);
+}
+
+/** The margin for coordinates up to `maxAbs` in absolute value. */
+function marginFor(maxAbs: number): number {
+  return 1e-10 * (1 + maxAbs);
 }
 
 /** Fills `array` with `count` copies of `pattern`, by doubling copies (native memmoves). */
