@@ -76,7 +76,7 @@ describe('centre rows', () => {
     const tree = k > 25 ? new CentreTree(k, d) : undefined;
     tree?.build(c, k);
     const rows = new CentreRows(k, d);
-    rows.update(c, tree);
+    rows.update(c, () => tree);
     let walked = 0;
     for (let i = 0; i < 2000; i++) {
       const expected = bruteList(x, i, c, d, Math.min(4, k));
@@ -103,7 +103,7 @@ describe('centre rows', () => {
       const size = step % 4 === 3 ? 20 : 0.3;
       for (let t = 0; t < c.length; t++) c[t] += (rng() - 0.5) * size;
       tree.build(c, k);
-      rows.update(c, tree);
+      rows.update(c, () => tree);
       for (let i = 0; i < 600; i++) {
         const expected = bruteList(x, i, c, d, 4);
         if (walkNearest(x, i, rows, c, expected.labels[1], 4, 1e-9)) {

@@ -249,7 +249,9 @@ class PrunedLloyd {
   /** Largest upper + rest bound among each cluster's points (see restShifts). */
   readonly reach: Float64Array;
   readonly movers: Int32Array;
-  readonly tree: CentreTree | undefined;
+  /** A k-d tree over the centres (see centreTree), above K = ROW_LENGTH + 1. */
+  private readonly tree: CentreTree | undefined;
+  private treeStale = true;
   readonly rows: CentreRows;
   readonly relocated: number[] = [];
   readonly eps: number;
@@ -338,18 +340,31 @@ class PrunedLloyd {
     this.helper = undefined;
   }
 
-  /** Rebuilds the tree and rows for the current centres, and half the distance to each one's nearest. */
+  /**
+   * The tree over the current centres, built when first asked for after they moved: only a new
+   * build of the rows and the walks that run off their rows (none up to SCAN_ALL_MAX_K in the
+   * kernel) need it. china.jpg at K = 256: 12 builds in 88 steps.
+   */
+  private centreTree(): CentreTree | undefined {
+    if (this.tree && this.treeStale) {
+      this.tree.build(this.centres, this.k);
+      this.treeStale = false;
+    }
+    return this.tree;
+  }
+
+  /** Brings the rows up to date with the current centres, and half the distance to each one's nearest. */
   private index(): void {
-    const { centres, k, tree, rows, half } = this;
-    if (tree) tree.build(centres, k);
-    rows.update(centres, tree);
+    const { k, rows, half } = this;
+    this.treeStale = true;
+    rows.update(this.centres, () => this.centreTree());
     for (let a = 0; a < k; a++) half[a] = 0.5 * rows.nearestBound(a);
   }
 
   /** The four nearest centres of point i, walking centre a's row, or the tree when it runs out. */
   private search(i: number, a: number): void {
     if (!walkNearest(this.points, i, this.rows, this.centres, a, 4, this.eps)) {
-      nearestList(this.points, i, this.tree!, this.centres, 4, foundLabel[0], foundLabel[1], foundLabel[2]);
+      nearestList(this.points, i, this.centreTree()!, this.centres, 4, foundLabel[0], foundLabel[1], foundLabel[2]);
     }
   }
 
@@ -364,7 +379,7 @@ class PrunedLloyd {
    * from a centre that is not the nearest runs long). Sums every cluster in order.
    */
   firstAssign(hint?: Uint16Array): void {
-    const { points, n, k, centres, labels, others, bounds, reach, travelled, restTravelled, tree } = this;
+    const { points, n, k, centres, labels, others, bounds, reach, travelled, restTravelled } = this;
     this.index();
     reach.fill(0);
     if (hint) {
@@ -383,6 +398,7 @@ class PrunedLloyd {
     } else {
       let previous = 0;
       for (let i = 0; i < n; i++) {
+        const tree = this.centreTree();
         if (tree) nearestList(points, i, tree, centres, 4, previous, -1, -1);
         else this.search(i, previous);
         const a = (labels[i] = previous = foundLabel[0]);

@@ -58,7 +58,7 @@ export function assignNearest(
   const tree = new CentreTree(k, d);
   tree.build(centres, k);
   const rows = new CentreRows(k, d);
-  rows.update(centres, tree);
+  rows.update(centres, () => tree);
   const eps = 1e-10 * (1 + maxAbs(centres) + maxAbs(points));
   if (!hint && d === 3 && n >= GRID_FROM_POINTS) hint = gridHints(points, n, tree, centres);
   let previous = 0;

@@ -68,9 +68,10 @@ export class CentreRows {
 
   /**
    * Brings the rows up to date with `centres` (k·d): finds them again if the centres moved too far
-   * since, else refreshes their distances. `tree` is built over the centres (or absent at small K).
+   * since, else refreshes their distances. `tree` gives a k-d tree built over the centres (or none
+   * at small K); it is asked for only when the rows are found again.
    */
-  update(centres: Float64Array, tree: CentreTree | undefined): void {
+  update(centres: Float64Array, tree: () => CentreTree | undefined): void {
     const { k, d, moved, centresAtBuild } = this;
     let maxMoved = 0;
     if (this.built) {
@@ -80,7 +81,7 @@ export class CentreRows {
         if (v > maxMoved) maxMoved = v;
       }
     }
-    if (!this.built || maxMoved > REBUILD_FRACTION * this.meanBeyond) this.build(centres, tree);
+    if (!this.built || maxMoved > REBUILD_FRACTION * this.meanBeyond) this.build(centres, tree());
     else this.refresh(centres, maxMoved);
   }
 
