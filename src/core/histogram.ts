@@ -123,8 +123,10 @@ function buildHashed(pixels: Uint8Array, channels: 3 | 4, d: 3 | 4, pixelCount: 
   const index = arena.u32(pixelCount);
   const n = hashed(pixelCount, channels, d === 4 ? 1 : 0, pixelsIn.byteOffset, table.byteOffset, bits, colours.byteOffset,
     counts.byteOffset, index.byteOffset);
-  // Copies: the arena's memory should not outlive this call.
-  return finish(colours.slice(0, n), counts.slice(0, n), index.slice(), d, n);
+  // Copies, so that the arena's memory can go to the next arena.
+  const histogram = finish(colours.slice(0, n), counts.slice(0, n), index.slice(), d, n);
+  arena.release();
+  return histogram;
 }
 
 /** RGB histogram through a table of every 24-bit colour; the same result as the hash, in the same order. */
@@ -167,7 +169,7 @@ function finish(colours: Uint32Array, weights: Float64Array, index: Uint32Array,
     points[i * d + 2] = (key >>> 8) & 255;
     if (d === 4) points[i * d + 3] = key & 255;
   }
-  return { points, weights, colours: colours.slice(0, n), index, d, n };
+  return { points, weights, colours: colours.length === n ? colours : colours.slice(0, n), index, d, n };
 }
 
 /** A table of 2^bits slots holding the first `n` colours. */

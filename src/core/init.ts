@@ -72,11 +72,15 @@ export function initKMeansPlusPlus(
     }
   }
   const seeding = new Seeding(x, n, d, w, k, sorted, kernel);
-  seeding.start(pickWeighted(w, n, sum(w, n), rng));
-  greedySteps(seeding, k, rng, trials, k >= HELPER_FROM_K && n >= HELPER_FROM_POINTS ? helper : undefined);
-  if (labels) seeding.writeLabels(labels, order);
-  // A copy: the seeding's arrays share one buffer, which should not outlive it.
-  return seeding.centres.slice(0, seeding.chosen * d);
+  try {
+    seeding.start(pickWeighted(w, n, sum(w, n), rng));
+    greedySteps(seeding, k, rng, trials, k >= HELPER_FROM_K && n >= HELPER_FROM_POINTS ? helper : undefined);
+    if (labels) seeding.writeLabels(labels, order);
+    // A copy: the seeding's arrays share one buffer, which goes to the next arena.
+    return seeding.centres.slice(0, seeding.chosen * d);
+  } finally {
+    seeding.release();
+  }
 }
 
 /**
@@ -152,11 +156,15 @@ function seedFlat(
   helper: Helper | undefined,
 ): Float64Array {
   const seeding = new FlatSeeding(points, n, weights, k, order, kernel);
-  const w = seeding.weights;
-  seeding.add(pickWeighted(w, n, sum(w, n), rng));
-  greedySteps(seeding, k, rng, trials, k >= FLAT_HELPER_FROM_K && n >= HELPER_FROM_POINTS ? helper : undefined);
-  if (labels) seeding.writeLabels(labels);
-  return seeding.centres.slice(0, seeding.chosen * 3);
+  try {
+    const w = seeding.weights;
+    seeding.add(pickWeighted(w, n, sum(w, n), rng));
+    greedySteps(seeding, k, rng, trials, k >= FLAT_HELPER_FROM_K && n >= HELPER_FROM_POINTS ? helper : undefined);
+    if (labels) seeding.writeLabels(labels);
+    return seeding.centres.slice(0, seeding.chosen * 3);
+  } finally {
+    seeding.release();
+  }
 }
 
 /** From this K on, member lists are kept sorted (see initKMeansPlusPlus). */
@@ -207,6 +215,8 @@ export class Seeding {
   private readonly w: Float64Array;
   /** The WebAssembly gain over this state's arrays (wasm/seeding.wat), if it runs here. */
   private readonly compiledGain: ((...args: number[]) => number) | undefined;
+  private readonly arena: Arena;
+  private offered = false;
   /** The kernel, to lend a helper thread; and the control block they share. */
   private readonly loan: HelperLoan | undefined;
   readonly controlInts: Int32Array;
@@ -229,6 +239,7 @@ export class Seeding {
       kernel,
       true,
     );
+    this.arena = arena;
     const control = arena.i32(CONTROL_BYTES / 4);
     this.x = arena.f64(n * d);
     this.x.set(points.subarray(0, n * d));
@@ -333,7 +344,14 @@ export class Seeding {
 
   /** Lends `helper` the kernel (see greedySteps); false if it cannot take it. */
   lend(helper: Helper): boolean {
-    return this.loan !== undefined && helper.attach(this.loan);
+    if (this.loan === undefined) return false;
+    this.offered = true;
+    return helper.attach(this.loan);
+  }
+
+  /** Hands the kernel's memory on, as FlatSeeding.release does (not when offered to a helper). */
+  release(): void {
+    if (!this.offered) this.arena.release();
   }
 
   /** How much the potential would drop with a centre at point y. */

@@ -59,6 +59,8 @@ export interface LloydMemory {
   helperMass: Float64Array;
   /** What a helper thread needs to run the kernel on this memory (undefined without the kernel). */
   loan: HelperLoan | undefined;
+  /** Hands the memory on to the next arena (see Arena.release). */
+  release: () => void;
   /** The control block's slots (see helper-thread.ts). */
   controlInts: Int32Array;
   controlFloats: Float64Array;
@@ -125,6 +127,7 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
     scan: undefined,
     startLabels: undefined,
     loan: undefined,
+    release: () => arena.release(),
     ...(({ ints, floats }) => ({ controlInts: ints, controlFloats: floats }))(controlViews(control.buffer, control.byteOffset)),
   };
   const screen = arena.exports?.screen;

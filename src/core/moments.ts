@@ -28,7 +28,9 @@ export function moments(x: Float64Array, n: number, d: number, weights: Float64A
       w.set(weights.subarray(0, n));
       const out = arena.f64(4);
       run(n, d, points.byteOffset, w.byteOffset, out.byteOffset);
-      return { badCoordinate: out[0], badWeight: out[1], totalWeight: out[2], meanVariance: out[3] };
+      const result = { badCoordinate: out[0], badWeight: out[1], totalWeight: out[2], meanVariance: out[3] };
+      arena.release();
+      return result;
     }
   }
   const result: Moments = { badCoordinate: -1, badWeight: -1, totalWeight: 0, meanVariance: 0 };

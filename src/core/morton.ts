@@ -28,8 +28,10 @@ export function mortonOrder(points: Float64Array, n: number, d: number, kernel: 
       const next = arena.i32(n);
       const counts = arena.i32(2048);
       const at = order3(n, x.byteOffset, spread.byteOffset, codes.byteOffset, order.byteOffset, next.byteOffset, counts.byteOffset);
-      // Copies: the arena's memory should not outlive this call.
-      return { order: (at === order.byteOffset ? order : next).slice(), codes: codes.slice() };
+      // Copies, so that the arena's memory can go to the next arena.
+      const result = { order: (at === order.byteOffset ? order : next).slice(), codes: codes.slice() };
+      arena.release();
+      return result;
     }
   }
   const dims = Math.min(d, 4);

@@ -50,6 +50,8 @@ export class FlatSeeding {
   private readonly loan: HelperLoan | undefined;
   readonly controlInts: Int32Array;
   readonly controlFloats: Float64Array;
+  private readonly arena: Arena;
+  private offered = false;
 
   /** Points (n·3) in the order `order` gives (e.g. Z-order, so that a block is a small box). */
   constructor(points: Float64Array, private readonly n: number, weights: Float64Array, k: number, private readonly order: Int32Array, kernel: Kernel = 'wasm') {
@@ -63,6 +65,7 @@ export class FlatSeeding {
       kernel,
       true,
     );
+    this.arena = arena;
     const control = arena.i32(CONTROL_BYTES / 4);
     ({ ints: this.controlInts, floats: this.controlFloats } = controlViews(control.buffer, control.byteOffset));
     this.xs = arena.f64(m);
@@ -227,7 +230,18 @@ export class FlatSeeding {
 
   /** Lends `helper` the kernel (see greedySteps in init.ts); false if it cannot take it. */
   lend(helper: Helper): boolean {
-    return this.loan !== undefined && helper.attach(this.loan);
+    if (this.loan === undefined) return false;
+    this.offered = true;
+    return helper.attach(this.loan);
+  }
+
+  /**
+   * Hands the kernel's memory on to the next arena (see Arena.release), once done with this
+   * seeding: not when it was ever offered to a helper thread, which may still read it (a loan the
+   * helper gets late, after the caller gave up on it).
+   */
+  release(): void {
+    if (!this.offered) this.arena.release();
   }
 
   /** Makes working point y the next centre. */

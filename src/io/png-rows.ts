@@ -41,8 +41,10 @@ export function packRows(
     mapIn.set(map.subarray(0, 256));
     const rowsOut = arena.u8(rowBytes * (height + 1));
     pack(indicesIn.byteOffset, width, height, depth, mapIn.byteOffset, rowsOut.byteOffset, rowBytes);
-    // A copy: the arena's memory should not outlive this call.
-    return { rows: rowsOut.slice(), rowBytes, height };
+    // A copy, so that the arena's memory can go to the next arena.
+    const packed = { rows: rowsOut.slice(), rowBytes, height };
+    arena.release();
+    return packed;
   }
   const rows = new Uint8Array(rowBytes * (height + 1));
   for (let y = 0; y < height; y++) {
@@ -74,7 +76,9 @@ export function adler32(data: Uint8Array, kernel: Kernel = 'wasm'): number {
   if (compiled) {
     const dataIn = arena.u8(data.length);
     dataIn.set(data);
-    return compiled(dataIn.byteOffset, data.length) >>> 0;
+    const sum = compiled(dataIn.byteOffset, data.length) >>> 0;
+    arena.release();
+    return sum;
   }
   let a = 1;
   let b = 0;
@@ -105,8 +109,10 @@ export function adjacencyCounts(indices: Uint8Array, width: number, n: number, k
     const counts = arena.u32(n * n);
     const frequency = arena.u32(n);
     compiled(indicesIn.byteOffset, width, pixels, n, counts.byteOffset, frequency.byteOffset);
-    // Copies: the arena's memory should not outlive this call.
-    return { counts: counts.slice(), frequency: frequency.slice() };
+    // Copies, so that the arena's memory can go to the next arena.
+    const result = { counts: counts.slice(), frequency: frequency.slice() };
+    arena.release();
+    return result;
   }
   const counts = new Uint32Array(n * n);
   const frequency = new Uint32Array(n);
@@ -199,7 +205,9 @@ export function filterRows({ rows, rowBytes, height }: PackedRows, mode: FilterM
       rowsIn.set(rows);
       const filtered = arena.u8((rowBytes + 1) * height);
       filter(mode === 'adaptive' ? 5 : mode, rowsIn.byteOffset, rowBytes, height, filtered.byteOffset);
-      return Buffer.from(filtered);
+      const scanlines = Buffer.from(filtered);
+      arena.release();
+      return scanlines;
     }
   }
   const out = Buffer.allocUnsafe((rowBytes + 1) * height);
