@@ -66,15 +66,25 @@
               (i32.shl (i32.mul (local.get $i) (local.get $d)) (i32.const 3))))
             (local.set $c (i32.add (local.get $centres)
               (i32.mul (local.get $a8) (local.get $d))))
-            (local.set $end (i32.add (local.get $p) (i32.shl (local.get $d) (i32.const 3))))
-            (local.set $s (f64.const 0))
-            (loop $coordinate
-              (local.set $diff (f64.sub (f64.load (local.get $p)) (f64.load (local.get $c))))
-              (local.set $s (f64.add (local.get $s) (f64.mul (local.get $diff) (local.get $diff))))
-              (local.set $c (i32.add (local.get $c) (i32.const 8)))
-              (br_if $coordinate (i32.lt_u
-                (local.tee $p (i32.add (local.get $p) (i32.const 8)))
-                (local.get $end))))
+            (if (i32.eq (local.get $d) (i32.const 3))
+              (then
+                ;; Colours: unrolled, (x² + y²) + z² as the loop sums it (0 + x² is x²).
+                (local.set $diff (f64.sub (f64.load (local.get $p)) (f64.load (local.get $c))))
+                (local.set $s (f64.mul (local.get $diff) (local.get $diff)))
+                (local.set $diff (f64.sub (f64.load offset=8 (local.get $p)) (f64.load offset=8 (local.get $c))))
+                (local.set $s (f64.add (local.get $s) (f64.mul (local.get $diff) (local.get $diff))))
+                (local.set $diff (f64.sub (f64.load offset=16 (local.get $p)) (f64.load offset=16 (local.get $c))))
+                (local.set $s (f64.add (local.get $s) (f64.mul (local.get $diff) (local.get $diff)))))
+              (else
+                (local.set $end (i32.add (local.get $p) (i32.shl (local.get $d) (i32.const 3))))
+                (local.set $s (f64.const 0))
+                (loop $coordinate
+                  (local.set $diff (f64.sub (f64.load (local.get $p)) (f64.load (local.get $c))))
+                  (local.set $s (f64.add (local.get $s) (f64.mul (local.get $diff) (local.get $diff))))
+                  (local.set $c (i32.add (local.get $c) (i32.const 8)))
+                  (br_if $coordinate (i32.lt_u
+                    (local.tee $p (i32.add (local.get $p) (i32.const 8)))
+                    (local.get $end))))))
             (local.set $u (f64.sqrt (local.get $s)))
             (local.set $tightened (i32.add (local.get $tightened) (i32.const 1)))
             ;; bounds[q] = upper32(u − travelled[a])
