@@ -157,8 +157,7 @@ function seedFlat(
 ): Float64Array {
   const seeding = new FlatSeeding(points, n, weights, k, order, kernel);
   try {
-    const w = seeding.weights;
-    seeding.add(pickWeighted(w, n, sum(w, n), rng));
+    seeding.add(seeding.pick(rng() * seeding.totalWeight));
     greedySteps(seeding, k, rng, trials, k >= FLAT_HELPER_FROM_K && n >= HELPER_FROM_POINTS ? helper : undefined);
     if (labels) seeding.writeLabels(labels);
     return seeding.centres.slice(0, seeding.chosen * 3);

@@ -52,6 +52,11 @@ export class FlatSeeding {
   readonly controlFloats: Float64Array;
   private readonly arena: Arena;
   private offered = false;
+  /** The working points' total weight (summed in their order). */
+  readonly totalWeight: number;
+  /** The order and a place for the labels in the kernel's memory (where it runs). */
+  private orderIn: Int32Array | undefined;
+  private labelsOut: Uint16Array | undefined;
 
   /** Points (n·3) in the order `order` gives (e.g. Z-order, so that a block is a small box). */
   constructor(points: Float64Array, private readonly n: number, weights: Float64Array, k: number, private readonly order: Int32Array, kernel: Kernel = 'wasm') {
@@ -60,7 +65,7 @@ export class FlatSeeding {
     const groups = Math.ceil(blocks / GROUP);
     const arena = new Arena(
       Arena.size(CONTROL_BYTES, ...Array(6).fill(8 * m), 8 * 3 * blocks, 8 * 3 * blocks, 8 * blocks, 8 * blocks, 8 * 3 * groups,
-        8 * 3 * groups, 8 * groups, 8 * groups, ...(kernel === 'wasm' ? [8 * 3 * n, 8 * n, 4 * n] : [])),
+        8 * 3 * groups, 8 * groups, 8 * groups, ...(kernel === 'wasm' ? [8 * 3 * n, 8 * n, 4 * n, 2 * n] : [])),
       WASM_BASE64,
       kernel,
       true,
@@ -92,8 +97,10 @@ export class FlatSeeding {
       sourceWeights.set(weights.subarray(0, n));
       const sourceOrder = arena.i32(n);
       sourceOrder.set(order.subarray(0, n));
-      this.compiled.gather(n, m, source.byteOffset, sourceWeights.byteOffset, sourceOrder.byteOffset, this.xs.byteOffset,
-        this.ys.byteOffset, this.zs.byteOffset, this.w.byteOffset);
+      this.totalWeight = this.compiled.gather(n, m, source.byteOffset, sourceWeights.byteOffset, sourceOrder.byteOffset,
+        this.xs.byteOffset, this.ys.byteOffset, this.zs.byteOffset, this.w.byteOffset);
+      this.orderIn = sourceOrder;
+      this.labelsOut = arena.u16(n);
     } else {
       for (let t = 0; t < m; t++) {
         const i = order[Math.min(t, n - 1)];
@@ -102,6 +109,9 @@ export class FlatSeeding {
         this.zs[t] = points[3 * i + 2];
         this.w[t] = t < n ? weights[i] : 0;
       }
+      let total = 0;
+      for (let t = 0; t < n; t++) total += this.w[t];
+      this.totalWeight = total;
     }
     this.lo.fill(Infinity);
     this.hi.fill(-Infinity);
@@ -297,6 +307,28 @@ export class FlatSeeding {
 
   /** Each point's nearest centre, in the caller's order. */
   writeLabels(out: Uint16Array): void {
+    if (this.compiled && this.orderIn && this.labelsOut) {
+      this.compiled.scatter(this.n, this.orderIn.byteOffset, this.labels.byteOffset, this.labelsOut.byteOffset);
+      out.set(this.labelsOut);
+      return;
+    }
     for (let t = 0; t < this.n; t++) out[this.order[t]] = this.labels[t];
+  }
+
+  /**
+   * The first working point whose running sum of weights passes `target` (skipping weights of
+   * 0): the first centre's draw, as pickWeighted in init.ts.
+   */
+  pick(target: number): number {
+    if (this.compiled) return this.compiled.pick(this.n, this.w.byteOffset, target);
+    let acc = 0;
+    let last = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (this.w[i] <= 0) continue;
+      acc += this.w[i];
+      last = i;
+      if (target < acc) return i;
+    }
+    return last;
   }
 }

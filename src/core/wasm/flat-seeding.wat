@@ -26,10 +26,11 @@
   ;; float64) into xs, ys, zs, with its weight into w; the padding point t = n repeats row
   ;; order[n − 1] with weight 0. (Run once a fit: a loop V8 has not optimised yet took 8–13 ms on
   ;; china.jpg's 96,615 colours in a fresh process.)
+  ;; Returns the total weight, summed in this order.
   (func (export "gather")
     (param $n i32) (param $m i32) (param $points i32) (param $weights i32) (param $order i32)
-    (param $xs i32) (param $ys i32) (param $zs i32) (param $w i32)
-    (local $t i32) (local $i i32) (local $p i32) (local $o i32)
+    (param $xs i32) (param $ys i32) (param $zs i32) (param $w i32) (result f64)
+    (local $t i32) (local $i i32) (local $p i32) (local $o i32) (local $weight f64) (local $total f64)
     (block $done
       (loop $point
         (br_if $done (i32.ge_u (local.get $t) (local.get $m)))
@@ -41,11 +42,45 @@
         (f64.store (i32.add (local.get $xs) (local.get $o)) (f64.load (local.get $p)))
         (f64.store (i32.add (local.get $ys) (local.get $o)) (f64.load offset=8 (local.get $p)))
         (f64.store (i32.add (local.get $zs) (local.get $o)) (f64.load offset=16 (local.get $p)))
-        (f64.store (i32.add (local.get $w) (local.get $o))
-          (select
-            (f64.load (i32.add (local.get $weights) (i32.shl (local.get $i) (i32.const 3))))
-            (f64.const 0)
-            (i32.lt_u (local.get $t) (local.get $n))))
+        (local.set $weight (select
+          (f64.load (i32.add (local.get $weights) (i32.shl (local.get $i) (i32.const 3))))
+          (f64.const 0)
+          (i32.lt_u (local.get $t) (local.get $n))))
+        (f64.store (i32.add (local.get $w) (local.get $o)) (local.get $weight))
+        (if (i32.lt_u (local.get $t) (local.get $n))
+          (then (local.set $total (f64.add (local.get $total) (local.get $weight)))))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $point)))
+    (local.get $total))
+
+  ;; The first of the n points whose running sum of weights w (float64) passes `target`, skipping
+  ;; weights ≤ 0 (the last point with weight if none does): pickWeighted of init.ts.
+  (func (export "pick") (param $n i32) (param $w i32) (param $target f64) (result i32)
+    (local $i i32) (local $weight f64) (local $acc f64) (local $last i32)
+    (block $done
+      (loop $point
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $weight (f64.load (i32.add (local.get $w) (i32.shl (local.get $i) (i32.const 3)))))
+        (if (f64.gt (local.get $weight) (f64.const 0))
+          (then
+            (local.set $acc (f64.add (local.get $acc) (local.get $weight)))
+            (local.set $last (local.get $i))
+            (if (f64.lt (local.get $target) (local.get $acc)) (then (return (local.get $i))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $point)))
+    (local.get $last))
+
+  ;; Each point's label (float64, at labels) to out (uint16) at its place in the caller's order:
+  ;; out[order[t]] = labels[t] for t < n.
+  (func (export "scatter") (param $n i32) (param $order i32) (param $labels i32) (param $out i32)
+    (local $t i32)
+    (block $done
+      (loop $point
+        (br_if $done (i32.ge_u (local.get $t) (local.get $n)))
+        (i32.store16
+          (i32.add (local.get $out)
+            (i32.shl (i32.load (i32.add (local.get $order) (i32.shl (local.get $t) (i32.const 2)))) (i32.const 1)))
+          (i32.trunc_f64_u (f64.load (i32.add (local.get $labels) (i32.shl (local.get $t) (i32.const 3))))))
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br $point))))
 
