@@ -272,6 +272,9 @@ export function quantizeImage(image: PreparedImage, options: FitOptions): Quanti
     counts[0] = image.histogram.weights[image.transparentIndex];
     histogramLabel[image.transparentIndex] = 0;
   }
+  // One group of every colour (an opaque image, most often): its members are the histogram's
+  // colours in order, and its palette's error is the image's error (both exact integer sums).
+  const whole = groups.length === 1 && !hasTransparent && groups[0].toHistogram.length === image.histogram.n && groups[0].d === image.histogram.d;
   let base = offset;
   let inertia = 0;
   let iterations = 0;
@@ -286,7 +289,8 @@ export function quantizeImage(image: PreparedImage, options: FitOptions): Quanti
       palette[o + 3] = d === 4 ? p8.colours[j * d + 3] : 255;
       counts[base + j] = p8.counts[j];
     }
-    for (let f = 0; f < toHistogram.length; f++) histogramLabel[toHistogram[f]] = p8.labels[f] + base;
+    if (whole) histogramLabel.set(p8.labels);
+    else for (let f = 0; f < toHistogram.length; f++) histogramLabel[toHistogram[f]] = p8.labels[f] + base;
     base += p8.coloursUsed;
     inertia += fit.inertia;
     iterations = Math.max(iterations, fit.iterations);
@@ -301,8 +305,8 @@ export function quantizeImage(image: PreparedImage, options: FitOptions): Quanti
   // compared on RGB; images with transparency on RGBA (the histogram's d).
   const { colours, weights, n } = image.histogram;
   const compared = image.histogram.d;
-  let sse = 0;
-  for (let i = 0; i < n; i++) {
+  let sse = whole ? fits[0].palette.sse : 0;
+  for (let i = 0; i < (whole ? 0 : n); i++) {
     const key = colours[i];
     const c = histogramLabel[i] * 4;
     const dr = (key >>> 24) - palette[c];
