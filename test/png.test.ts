@@ -93,6 +93,30 @@ describe('palette orders', () => {
   });
 });
 
+describe('palette chains in WebAssembly against their TypeScript loops', () => {
+  it.each([
+    [30, 40, 50, false],
+    [256, 64, 48, true],
+    [17, 9, 3, false],
+    [5, 5, 1, false],
+  ] as const)('%i colours on %i×%i (alpha %s): the same orders', (colours, width, height, alpha) => {
+    const image = gradientIndexed(colours, width, height, alpha);
+    expect(colourChainOrder(image.palette, 'wasm')).toEqual(colourChainOrder(image.palette, 'js'));
+    expect(adjacencyChainOrder(image.palette, image.indices, image.width, 'wasm')).toEqual(
+      adjacencyChainOrder(image.palette, image.indices, image.width, 'js'),
+    );
+  });
+
+  it('with ties everywhere (a palette of one grey, an image of one colour): the lowest index first', () => {
+    const palette = new Uint8Array(4 * 20).fill(128);
+    const indices = new Uint8Array(30 * 10);
+    for (const kernel of ['wasm', 'js'] as const) {
+      expect(Array.from(colourChainOrder(palette, kernel))).toEqual(Array.from({ length: 20 }, (_, i) => i));
+      expect(Array.from(adjacencyChainOrder(palette, indices, 30, kernel))).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    }
+  });
+});
+
 describe('encodeIndexedPng', () => {
   it.each([3, 12, 40, 200])('a smooth %i-colour image (reordered palette, filters): same pixels, same bytes twice', async (colours) => {
     for (const alpha of [false, true]) {

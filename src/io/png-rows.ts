@@ -127,6 +127,39 @@ export function adjacencyCounts(indices: Uint8Array, width: number, n: number, k
   return { counts, frequency };
 }
 
+/**
+ * The greedy chain of palette-order.ts in the kernel, or undefined where it does not run: through
+ * all n colours from `first`, each next colour the unused one of least cost from the last (the
+ * lowest index on ties), the cost the squared RGBA distance of the `palette`'s colours or, with
+ * `counts` (adjacencyCounts'), minus how often the two touch either way round. Returns the chain.
+ */
+export function compiledChain(
+  n: number,
+  first: number,
+  costs: { palette: Uint8Array } | { counts: Uint32Array },
+  kernel: Kernel = 'wasm',
+): Uint8Array | undefined {
+  const inputBytes = 'palette' in costs ? 4 * n : 4 * n * n;
+  const arena = new Arena(Arena.size(inputBytes, 4 * n * n, n, n), WASM_BASE64, kernel);
+  const exports = arena.exports;
+  if (!exports) return undefined;
+  const matrix = arena.u8(inputBytes);
+  const costMatrix = arena.i32(n * n);
+  if ('palette' in costs) {
+    matrix.set(costs.palette.subarray(0, 4 * n));
+    exports.colourCosts(n, matrix.byteOffset, costMatrix.byteOffset);
+  } else {
+    matrix.set(new Uint8Array(costs.counts.buffer, costs.counts.byteOffset, 4 * n * n));
+    exports.touchCosts(n, matrix.byteOffset, costMatrix.byteOffset);
+  }
+  const used = arena.u8(n);
+  const chain = arena.u8(n);
+  exports.chain(n, costMatrix.byteOffset, first, used.byteOffset, chain.byteOffset);
+  const result = chain.slice();
+  arena.release();
+  return result;
+}
+
 /** Row filter choice: one PNG filter type for every row, or per row by libpng's minimum-sum heuristic. */
 export type FilterMode = 0 | 1 | 2 | 3 | 4 | 'adaptive';
 
