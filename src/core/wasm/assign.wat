@@ -550,4 +550,90 @@
           (i32.or (local.get $a) (i32.shl (local.get $a) (i32.const 16))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $point))))
+
+  ;; The rows of nearest centres (rows.ts, CentreRows), kept up to date each step: d float64 a
+  ;; centre, every distance summed over the coordinates in order (as dist2).
+
+  ;; moved[j] = |c_j − c_j when the rows were found| (atBuild); returns the largest.
+  (func (export "rowsMoved") (param $k i32) (param $d i32) (param $centres i32) (param $atBuild i32) (param $moved i32)
+    (result f64)
+    (local $j i32) (local $t i32) (local $p i32) (local $q i32) (local $s f64) (local $diff f64) (local $v f64) (local $max f64)
+    (local.set $p (local.get $centres))
+    (local.set $q (local.get $atBuild))
+    (block $done
+      (loop $centre
+        (br_if $done (i32.ge_u (local.get $j) (local.get $k)))
+        (local.set $s (f64.const 0))
+        (local.set $t (i32.const 0))
+        (block $coordinates
+          (loop $coordinate
+            (br_if $coordinates (i32.ge_u (local.get $t) (local.get $d)))
+            (local.set $diff (f64.sub (f64.load (local.get $p)) (f64.load (local.get $q))))
+            (local.set $s (f64.add (local.get $s) (f64.mul (local.get $diff) (local.get $diff))))
+            (local.set $p (i32.add (local.get $p) (i32.const 8)))
+            (local.set $q (i32.add (local.get $q) (i32.const 8)))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $coordinate)))
+        (local.set $v (f64.sqrt (local.get $s)))
+        (f64.store (i32.add (local.get $moved) (i32.shl (local.get $j) (i32.const 3))) (local.get $v))
+        (if (f64.gt (local.get $v) (local.get $max)) (then (local.set $max (local.get $v))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $centre)))
+    (local.get $max))
+
+  ;; Each row's current distances (dist), their suffix minima (suffixMin) and the bound beyond it:
+  ;; beyondAtBuild[a] − moved[a] − maxMoved (infinite stays infinite). Rows of `length` at a·length.
+  (func (export "rowsRefresh")
+    (param $k i32) (param $d i32) (param $length i32) (param $centres i32) (param $ids i32) (param $dist i32)
+    (param $suffixMin i32) (param $beyond i32) (param $beyondAtBuild i32) (param $moved i32) (param $maxMoved f64)
+    (local $a i32) (local $t i32) (local $u i32) (local $base i32) (local $p i32) (local $q i32)
+    (local $s f64) (local $diff f64) (local $min f64) (local $v f64) (local $at f64)
+    (block $done
+      (loop $centre
+        (br_if $done (i32.ge_u (local.get $a) (local.get $k)))
+        (local.set $base (i32.mul (local.get $a) (local.get $length)))
+        (local.set $t (i32.const 0))
+        (block $entries
+          (loop $entry
+            (br_if $entries (i32.ge_u (local.get $t) (local.get $length)))
+            (local.set $p (i32.add (local.get $centres) (i32.shl (i32.mul (local.get $a) (local.get $d)) (i32.const 3))))
+            (local.set $q (i32.add (local.get $centres) (i32.shl (i32.mul
+              (i32.load (i32.add (local.get $ids) (i32.shl (i32.add (local.get $base) (local.get $t)) (i32.const 2))))
+              (local.get $d)) (i32.const 3))))
+            (local.set $s (f64.const 0))
+            (local.set $u (i32.const 0))
+            (block $coordinates
+              (loop $coordinate
+                (br_if $coordinates (i32.ge_u (local.get $u) (local.get $d)))
+                (local.set $diff (f64.sub (f64.load (local.get $p)) (f64.load (local.get $q))))
+                (local.set $s (f64.add (local.get $s) (f64.mul (local.get $diff) (local.get $diff))))
+                (local.set $p (i32.add (local.get $p) (i32.const 8)))
+                (local.set $q (i32.add (local.get $q) (i32.const 8)))
+                (local.set $u (i32.add (local.get $u) (i32.const 1)))
+                (br $coordinate)))
+            (f64.store (i32.add (local.get $dist) (i32.shl (i32.add (local.get $base) (local.get $t)) (i32.const 3)))
+              (f64.sqrt (local.get $s)))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $entry)))
+        (local.set $min (f64.const inf))
+        (local.set $t (local.get $length))
+        (block $suffixes
+          (loop $suffix
+            (br_if $suffixes (i32.eqz (local.get $t)))
+            (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+            (local.set $v (f64.load (i32.add (local.get $dist) (i32.shl (i32.add (local.get $base) (local.get $t)) (i32.const 3)))))
+            (if (f64.lt (local.get $v) (local.get $min)) (then (local.set $min (local.get $v))))
+            (f64.store (i32.add (local.get $suffixMin) (i32.shl (i32.add (local.get $base) (local.get $t)) (i32.const 3)))
+              (local.get $min))
+            (br $suffix)))
+        (local.set $at (f64.load (i32.add (local.get $beyondAtBuild) (i32.shl (local.get $a) (i32.const 3)))))
+        (f64.store (i32.add (local.get $beyond) (i32.shl (local.get $a) (i32.const 3)))
+          (select
+            (f64.const inf)
+            (f64.sub (f64.sub (local.get $at)
+              (f64.load (i32.add (local.get $moved) (i32.shl (local.get $a) (i32.const 3)))))
+              (local.get $maxMoved))
+            (f64.eq (local.get $at) (f64.const inf))))
+        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (br $centre))))
 )
