@@ -2,7 +2,7 @@
 // when they run here, so that they read it in place; in a plain buffer otherwise. The
 // TypeScript methods in lloyd.ts are the reference the kernels are tested against.
 import { CONTROL_BYTES, controlViews, type HelperLoan } from './helper-thread.js';
-import { rowLength, type RowStorage } from './rows.js';
+import { rowLength } from './rows.js';
 import { Arena, kernelAvailable, type Kernel } from './wasm.js';
 import { WASM_BASE64 } from './wasm/assign.generated.js';
 
@@ -28,8 +28,6 @@ export interface LloydMemory {
   rowIds: Int32Array;
   rowSuffixMin: Float64Array;
   rowBeyond: Float64Array;
-  /** The rest of the rows and the kernel's passes over them (see RowStorage), where the kernel runs. */
-  rowsCompiled: RowStorage['compiled'];
   /**
    * The compiled screen of points from..to − 1 (see PrunedLloyd.screen), listing the crossers from
    * crossers[at] on (default 0): how many crossed, and the distances it computed.
@@ -96,8 +94,7 @@ export function wasmKernelAvailable(): boolean {
 export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): LloydMemory {
   const row = rowLength(k);
   const bytes = Arena.size(16, 16, CONTROL_BYTES, 8 * d * n, 8 * n, 8 * d * k, 8 * d * k, 8 * k, 8 * k, 8 * k, 8 * k,
-    8 * k, 8 * k * row, 8 * k, 8 * k, 8 * d * k, 8 * k, 16 * n, 4 * n, 4 * k * row, 4 * n, 4 * chunksOf(n), 2 * n,
-    8 * k * row, 8 * k, 8 * d * k, 8 * k);
+    8 * k, 8 * k * row, 8 * k, 8 * k, 8 * d * k, 8 * k, 16 * n, 4 * n, 4 * k * row, 4 * n, 4 * chunksOf(n), 2 * n);
   const arena = new Arena(bytes, WASM_BASE64, kernel, true);
   const counter = arena.i32(4);
   const helperCounter = arena.i32(4);
@@ -125,7 +122,6 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
     labels: arena.u16(n),
     screen: undefined,
     settle: undefined,
-    rowsCompiled: undefined,
     accumulate: undefined,
     inertia: undefined,
     scan: undefined,
@@ -147,20 +143,6 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
       return { maxAbs: out[0], totalWeight: out[1], integral };
     };
     m.startLabels = () => exports.startLabels(n, k, m.labels.byteOffset, m.others.byteOffset);
-    const dist = arena.f64(k * row);
-    const beyondAtBuild = arena.f64(k);
-    const centresAtBuild = arena.f64(k * d);
-    const moved = arena.f64(k);
-    m.rowsCompiled = {
-      dist,
-      beyondAtBuild,
-      centresAtBuild,
-      moved,
-      measureMoves: () => exports.rowsMoved(k, d, m.centres.byteOffset, centresAtBuild.byteOffset, moved.byteOffset),
-      refresh: (maxMoved) =>
-        exports.rowsRefresh(k, d, row, m.centres.byteOffset, m.rowIds.byteOffset, dist.byteOffset, m.rowSuffixMin.byteOffset,
-          m.rowBeyond.byteOffset, beyondAtBuild.byteOffset, moved.byteOffset, maxMoved),
-    };
   }
   const scanK = k <= SCAN_ALL_MAX_K ? k : 0;
   if (screen && settle) {

@@ -26,27 +26,6 @@ export function rowLength(k: number): number {
   return Math.min(ROW_LENGTH, Math.max(k - 1, 0));
 }
 
-/**
- * Where the rows live in a kernel's memory, with the kernel's passes over them (wasm/assign.wat,
- * the same arithmetic as `update`'s and `refresh`'s loops): `measureMoves` measures how far each centre
- * moved since the rows were found and returns the largest; `refresh` brings the distances, suffix
- * minima and beyond bounds up to date. Both read the centres from the memory: `update` must then be
- * given that array.
- */
-export interface RowStorage {
-  ids: Int32Array;
-  suffixMin: Float64Array;
-  beyond: Float64Array;
-  compiled?: {
-    dist: Float64Array;
-    beyondAtBuild: Float64Array;
-    centresAtBuild: Float64Array;
-    moved: Float64Array;
-    measureMoves(): number;
-    refresh(maxMoved: number): void;
-  };
-}
-
 export class CentreRows {
   readonly k: number;
   readonly d: number;
@@ -68,28 +47,23 @@ export class CentreRows {
   private readonly moved: Float64Array;
   private meanBeyond = 0;
   private built = false;
-  private readonly compiled: RowStorage['compiled'];
   /** Times the rows were found (for benchmarks). */
   builds = 0;
 
-  /**
-   * `storage` (optional) holds the arrays a walk reads, e.g. in a kernel's memory (sizes as
-   * rowLength says), and maybe the rest with the kernel's passes (see RowStorage).
-   */
-  constructor(k: number, d: number, storage?: RowStorage) {
+  /** `storage` (optional) holds the arrays a walk reads, e.g. in a kernel's memory (sizes as rowLength says). */
+  constructor(k: number, d: number, storage?: { ids: Int32Array; suffixMin: Float64Array; beyond: Float64Array }) {
     this.k = k;
     this.d = d;
     this.length = rowLength(k);
     this.ids = storage?.ids ?? new Int32Array(k * this.length);
+    this.dist = new Float64Array(k * this.length);
     this.suffixMin = storage?.suffixMin ?? new Float64Array(k * this.length);
     this.beyond = storage?.beyond ?? new Float64Array(k);
-    this.compiled = storage?.compiled;
-    this.dist = this.compiled?.dist ?? new Float64Array(k * this.length);
-    this.beyondAtBuild = this.compiled?.beyondAtBuild ?? new Float64Array(k);
+    this.beyondAtBuild = new Float64Array(k);
     this.beyondId = new Int32Array(k).fill(-1);
     this.seeds = new Int32Array(this.length + 2);
-    this.centresAtBuild = this.compiled?.centresAtBuild ?? new Float64Array(k * d);
-    this.moved = this.compiled?.moved ?? new Float64Array(k);
+    this.centresAtBuild = new Float64Array(k * d);
+    this.moved = new Float64Array(k);
   }
 
   /**
@@ -100,9 +74,7 @@ export class CentreRows {
   update(centres: Float64Array, tree: () => CentreTree | undefined): void {
     const { k, d, moved, centresAtBuild } = this;
     let maxMoved = 0;
-    if (this.built && this.compiled) {
-      maxMoved = this.compiled.measureMoves();
-    } else if (this.built) {
+    if (this.built) {
       for (let j = 0; j < k; j++) {
         const v = Math.sqrt(dist2(centres, j, centresAtBuild, j, d));
         moved[j] = v;
@@ -169,10 +141,6 @@ export class CentreRows {
   }
 
   private refresh(centres: Float64Array, maxMoved: number): void {
-    if (this.compiled) {
-      this.compiled.refresh(maxMoved);
-      return;
-    }
     const { k, d, length, ids, dist, suffixMin, beyond, beyondAtBuild, moved } = this;
     for (let a = 0; a < k; a++) {
       const base = a * length;
