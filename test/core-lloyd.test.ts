@@ -27,6 +27,23 @@ function blobs(n: number, d: number, blobsCount: number, seed: number): Float64A
   return x;
 }
 
+/**
+ * 60 points of seed in 3-D, integer coordinates below `span`, weights 0, 1 or 2 over `divisor`,
+ * and the generator, to draw on from.
+ */
+function tinySet(seed: number, span: number, divisor = 1) {
+  const rng = makeRng(seed);
+  const n = 60;
+  const d = 3;
+  const x = new Float64Array(n * d);
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < d; t++) x[i * d + t] = Math.floor(rng() * span);
+    w[i] = Math.floor(rng() * 3) / divisor;
+  }
+  return { rng, x, w, n, d };
+}
+
 function ones(n: number): Float64Array {
   return new Float64Array(n).fill(1);
 }
@@ -262,15 +279,7 @@ describe('accelerated Lloyd equals the reference bit for bit', () => {
     // exact ties common at every step, including between a label and a tracked centre.
     let mismatches = 0;
     for (let seed = 0; seed < 3000; seed++) {
-      const rng = makeRng(seed);
-      const n = 60;
-      const d = 3;
-      const x = new Float64Array(n * d);
-      const w = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        for (let t = 0; t < d; t++) x[i * d + t] = Math.floor(rng() * 6);
-        w[i] = Math.floor(rng() * 3);
-      }
+      const { rng, x, w, n, d } = tinySet(seed, 6);
       const k = 2 + Math.floor(rng() * 6);
       const init = new Float64Array(k * d);
       for (let i = 0; i < k * d; i++) init[i] = Math.floor(rng() * 6);
@@ -365,16 +374,8 @@ describe('snapping the final centres (LloydOptions.snap)', () => {
   it('on thousands of tiny data sets where snapped centres coincide and points tie', () => {
     let mismatches = 0;
     for (let seed = 0; seed < 2000; seed++) {
-      const rng = makeRng(seed);
-      const n = 60;
-      const d = 3;
-      const x = new Float64Array(n * d);
-      const w = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        for (let t = 0; t < d; t++) x[i * d + t] = Math.floor(rng() * 8);
-        // Halves make the sums inexact: the pruned path runs at every K above 2.
-        w[i] = Math.floor(rng() * 3) / (seed % 2 === 0 ? 1 : 2);
-      }
+      // Halves make the sums inexact: the pruned path runs at every K above 2.
+      const { rng, x, w, n, d } = tinySet(seed, 8, seed % 2 === 0 ? 1 : 2);
       const k = 2 + Math.floor(rng() * 30);
       const init = new Float64Array(k * d);
       for (let i = 0; i < k * d; i++) init[i] = rng() * 8;
