@@ -36,6 +36,15 @@ describe('Arena memories', () => {
     other.release();
   });
 
+  it('keeps a memory offered to another thread: release() does not hand it on', () => {
+    const lent = new Arena(100_000, SHARED_KERNEL, 'wasm', true);
+    lent.offered();
+    lent.release();
+    const next = new Arena(100_000, SHARED_KERNEL, 'wasm', true);
+    expect(next.memory).not.toBe(lent.memory);
+    next.release();
+  });
+
   it('plain arenas (no kernel) have nothing to hand on', () => {
     const arena = new Arena(1000, SHARED_KERNEL, 'js');
     expect(arena.memory).toBeUndefined();

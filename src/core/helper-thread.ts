@@ -14,6 +14,7 @@
 // Both sides are here and use only WebAssembly and Atomics; making the thread (a worker) and
 // posting it each loan is the caller's job (see src/parallel/helper-thread.ts).
 import { KquantError } from './errors.js';
+import type { Arena } from './wasm.js';
 
 export type HelperKind = 'assign' | 'seeding' | 'flat-seeding';
 
@@ -35,6 +36,16 @@ export interface Helper {
   join(): void;
   /** Ends the loan: the thread goes back to waiting for the next one. */
   detach(): void;
+}
+
+/**
+ * Offers `helper` the loan of the kernel in `arena` (none: false); true if it took it. The arena's
+ * memory is then never reused (see Arena.offered).
+ */
+export function lendArena(helper: Helper, loan: HelperLoan | undefined, arena: Arena): boolean {
+  if (loan === undefined) return false;
+  arena.offered();
+  return helper.attach(loan);
 }
 
 /** The control block: CONTROL_INTS int32 (the state, then slots), then CONTROL_FLOATS float64. */

@@ -4,7 +4,7 @@
 // points gives that many centres, not duplicates.
 import { dist2 } from './geometry.js';
 import { zOrder } from './morton.js';
-import { CONTROL_BYTES, SEEDING, controlViews, type Helper, type HelperLoan } from './helper-thread.js';
+import { CONTROL_BYTES, SEEDING, controlViews, lendArena, type Helper, type HelperLoan } from './helper-thread.js';
 import { FlatSeeding } from './seeding-flat.js';
 import { Arena, type Kernel } from './wasm.js';
 import { WASM_BASE64 } from './wasm/seeding.generated.js';
@@ -215,7 +215,6 @@ export class Seeding {
   /** The WebAssembly gain over this state's arrays (wasm/seeding.wat), if it runs here. */
   private readonly compiledGain: ((...args: number[]) => number) | undefined;
   private readonly arena: Arena;
-  private offered = false;
   /** The kernel, to lend a helper thread; and the control block they share. */
   private readonly loan: HelperLoan | undefined;
   readonly controlInts: Int32Array;
@@ -343,14 +342,12 @@ export class Seeding {
 
   /** Lends `helper` the kernel (see greedySteps); false if it cannot take it. */
   lend(helper: Helper): boolean {
-    if (this.loan === undefined) return false;
-    this.offered = true;
-    return helper.attach(this.loan);
+    return lendArena(helper, this.loan, this.arena);
   }
 
-  /** Hands the kernel's memory on, as FlatSeeding.release does (not when offered to a helper). */
+  /** Hands the kernel's memory on to the next arena (see Arena.release), once done with this seeding. */
   release(): void {
-    if (!this.offered) this.arena.release();
+    this.arena.release();
   }
 
   /** How much the potential would drop with a centre at point y. */

@@ -1,7 +1,7 @@
 // The pruned Lloyd's state, laid out in the memory of its WebAssembly kernels (wasm/assign.wat)
 // when they run here, so that they read it in place; in a plain buffer otherwise. The
 // TypeScript methods in lloyd.ts are the reference the kernels are tested against.
-import { CONTROL_BYTES, controlViews, type HelperLoan } from './helper-thread.js';
+import { CONTROL_BYTES, controlViews, lendArena, type Helper, type HelperLoan } from './helper-thread.js';
 import { rowLength } from './rows.js';
 import { Arena, kernelAvailable, type Kernel } from './wasm.js';
 import { WASM_BASE64 } from './wasm/assign.generated.js';
@@ -59,6 +59,8 @@ export interface LloydMemory {
   helperMass: Float64Array;
   /** What a helper thread needs to run the kernel on this memory (undefined without the kernel). */
   loan: HelperLoan | undefined;
+  /** Offers a helper thread the loan (see lendArena); true if it took it. */
+  lend: (helper: Helper) => boolean;
   /** Hands the memory on to the next arena (see Arena.release). */
   release: () => void;
   /** The control block's slots (see helper-thread.ts). */
@@ -127,6 +129,7 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
     scan: undefined,
     startLabels: undefined,
     loan: undefined,
+    lend: (helper) => lendArena(helper, m.loan, arena),
     release: () => arena.release(),
     ...(({ ints, floats }) => ({ controlInts: ints, controlFloats: floats }))(controlViews(control.buffer, control.byteOffset)),
   };

@@ -267,8 +267,6 @@ class PrunedLloyd {
   /** Points whose bounds crossed in this assign pass, in order. */
   readonly crossers: Int32Array;
   private readonly memory: LloydMemory;
-  /** Whether the memory was offered to a helper thread. */
-  private offered = false;
   /** The second thread of the assign step, while it is lent to this fit. */
   private helper: Helper | undefined;
   /** The WebAssembly screen and settle over this state's memory, where they run. */
@@ -320,10 +318,7 @@ class PrunedLloyd {
     const scanned = memory.scan?.();
     this.eps = scanned ? marginFor(scanned.maxAbs) : boundMargin(points, n, d);
     this.exact = scanned ? scanned.integral && scanned.totalWeight * scanned.maxAbs < 2 ** 53 : exactSums(points, n, d, weights);
-    if (helper && memory.loan && memory.settle && n >= HELPER_FROM_POINTS) {
-      this.offered = true;
-      if (helper.attach(memory.loan)) this.helper = helper;
-    }
+    if (helper && memory.settle && n >= HELPER_FROM_POINTS && memory.lend(helper)) this.helper = helper;
   }
 
   /** Σ weight × squared distance from each point to its label's centre. */
@@ -340,14 +335,13 @@ class PrunedLloyd {
   }
 
   /**
-   * Lets the helper thread go, and hands the memory on to the next arena unless it was ever
-   * offered to the helper (which may still read it: see FlatSeeding.release). The state is not
-   * used after this.
+   * Lets the helper thread go, and hands the memory on to the next arena (kept when it was offered
+   * to the helper: see Arena.offered). The state is not used after this.
    */
   release(): void {
     this.helper?.detach();
     this.helper = undefined;
-    if (!this.offered) this.memory.release();
+    this.memory.release();
   }
 
   /**

@@ -12,7 +12,7 @@
 // centre so far), found through the potentials of the groups, then of the blocks, then of the
 // points of one block. The TypeScript methods are the reference the kernel is tested against, bit
 // for bit, and the fallback where WebAssembly is unavailable.
-import { CONTROL_BYTES, controlViews, type Helper, type HelperLoan } from './helper-thread.js';
+import { CONTROL_BYTES, controlViews, lendArena, type Helper, type HelperLoan } from './helper-thread.js';
 import { Arena, type Kernel } from './wasm.js';
 import { WASM_BASE64 } from './wasm/flat-seeding.generated.js';
 
@@ -51,7 +51,6 @@ export class FlatSeeding {
   readonly controlInts: Int32Array;
   readonly controlFloats: Float64Array;
   private readonly arena: Arena;
-  private offered = false;
   /** The working points' total weight (summed in their order). */
   readonly totalWeight: number;
   /** The order and a place for the labels in the kernel's memory (where it runs). */
@@ -240,18 +239,12 @@ export class FlatSeeding {
 
   /** Lends `helper` the kernel (see greedySteps in init.ts); false if it cannot take it. */
   lend(helper: Helper): boolean {
-    if (this.loan === undefined) return false;
-    this.offered = true;
-    return helper.attach(this.loan);
+    return lendArena(helper, this.loan, this.arena);
   }
 
-  /**
-   * Hands the kernel's memory on to the next arena (see Arena.release), once done with this
-   * seeding: not when it was ever offered to a helper thread, which may still read it (a loan the
-   * helper gets late, after the caller gave up on it).
-   */
+  /** Hands the kernel's memory on to the next arena (see Arena.release), once done with this seeding. */
   release(): void {
-    if (!this.offered) this.arena.release();
+    this.arena.release();
   }
 
   /** Makes working point y the next centre. */

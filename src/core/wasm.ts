@@ -74,6 +74,7 @@ export class Arena {
   readonly memory: WebAssembly.Memory | undefined;
   private readonly shared: boolean;
   private released = false;
+  private lent = false;
 
   /**
    * An arena of `bytes` for the kernel in `base64` (or plain, for 'js' or when it cannot run);
@@ -101,12 +102,20 @@ export class Arena {
   /**
    * Hands the memory on to the next arena made on this thread (zeroed then). Only once nothing
    * reads or writes this arena's arrays any more, on any thread: a result read from them must be
-   * copied out first.
+   * copied out first. A memory ever offered to another thread (see `offered`) is kept instead.
    */
   release(): void {
-    if (this.released || !this.memory) return;
+    if (this.released || this.lent || !this.memory) return;
     this.released = true;
     (this.shared ? freeMemories.shared : freeMemories.plain).push(this.memory);
+  }
+
+  /**
+   * Marks the memory as offered to another thread (a helper's loan): release() then never hands it
+   * on, as a loan the thread takes late, after the caller gave up on it, may still read it.
+   */
+  offered(): void {
+    this.lent = true;
   }
 
   /** Bytes an arena needs for arrays of these byte lengths. */
