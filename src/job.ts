@@ -310,7 +310,7 @@ export async function processInput(
     loaded = await loadInput(spec, input, {
       // A fit that borrows the helper thread keeps both cores busy: the baseline PNG then waits for
       // its end (sharp's threads would take a core from it; china.jpg at K = 256: about 10 ms sooner).
-      deferBaseline: (prepared, [{ lendsHelper }]) => helper !== undefined && lendsHelper(prepared, task.ks[0], spec.sample),
+      deferBaseline: (prepared, [{ lendsHelper }]) => helper !== undefined && lendsHelper(prepared, task.ks[0], spec.sample, spec.nInit),
       onRead: thread?.start,
     });
   } catch (error) {

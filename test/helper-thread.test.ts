@@ -6,15 +6,17 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HelperThread, type Helper } from '../src/core/helper-thread.js';
+import { controlViews, HelperThread, type Helper, type HelperLoan } from '../src/core/helper-thread.js';
 import { buildHistogram } from '../src/core/histogram.js';
 import { initKMeansPlusPlus } from '../src/core/init.js';
-import { meanVariance } from '../src/core/kmeans.js';
+import { kmeans, meanVariance } from '../src/core/kmeans.js';
 import { lloydAccelerated, lloydReference, type LloydResult } from '../src/core/lloyd.js';
 import { FILTER_MAX_K } from '../src/core/lloyd-filter.js';
 import { allocateLloyd } from '../src/core/lloyd-memory.js';
 import { roundCentres } from '../src/core/palette.js';
-import { makeRng } from '../src/core/rng.js';
+import { PointIndex } from '../src/core/point-index.js';
+import { offerRestart, runRestart, type RestartSettings } from '../src/core/restart.js';
+import { deriveSeed, makeRng } from '../src/core/rng.js';
 import { CHINA, ROOT } from './helpers.js';
 
 const WORKER = join(ROOT, 'dist', 'parallel', 'helper-worker.js');
@@ -168,5 +170,116 @@ describe('seeding and assign step on two threads', () => {
     // A thread that never answers: attach gives up after its timeout.
     const silent = new HelperThread(() => {});
     expectSame(lloydAccelerated(x, n, 3, w, init, { ...options, helper: silent }), lloydReference(x, n, 3, w, init, options));
+  });
+});
+
+describe('a restart offered to the helper thread', () => {
+  let worker: Worker;
+  let x: Float64Array;
+  let w: Float64Array;
+  let n: number;
+  let index: PointIndex;
+  let settings: RestartSettings;
+  beforeAll(async () => {
+    worker = new Worker(WORKER);
+    const { data } = await sharp(CHINA).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const h = buildHistogram(new Uint8Array(data.buffer, data.byteOffset, data.length), 3, 3);
+    n = h.n;
+    x = Float64Array.from(h.points);
+    w = Float64Array.from(h.weights);
+    index = new PointIndex(x, n, 3, w);
+    settings = { k: 16, maxIter: 300, tolAbs: 1e-5 * meanVariance(x, n, 3, w) };
+  });
+  afterAll(async () => {
+    await worker.terminate();
+  });
+
+  /** A helper whose offers go to `target`, each loan kept in `offers`. */
+  function offering(target: Worker, offers: HelperLoan[]): HelperThread {
+    const thread = new HelperThread((loan) => target.postMessage(loan));
+    const offer = thread.offer.bind(thread);
+    thread.offer = (loan) => {
+      offers.push(loan);
+      return offer(loan);
+    };
+    return thread;
+  }
+
+  function expectSameRun(a: LloydResult, b: LloydResult): void {
+    expectSame(a, b);
+    expect(a.distanceEvaluations).toBe(b.distanceEvaluations);
+    expect(a.searches).toBe(b.searches);
+  }
+
+  it('gives what this thread gives when the helper runs it', async () => {
+    const offers: HelperLoan[] = [];
+    const thread = offering(worker, offers);
+    for (const [init, seed] of [['kmeans++', 11], ['random', 12]] as const) {
+      const offered = offerRestart(thread, index, settings, init, seed);
+      // Waits until the helper has taken it (the state leaves RUN), so that it runs there.
+      const { ints } = controlViews(offers[offers.length - 1].memory.buffer, 0);
+      for (let waited = 0; Atomics.load(ints, 0) === 2 && waited < 20_000; waited += 5) await new Promise((r) => setTimeout(r, 5));
+      const two = offered.collect();
+      expect(thread.takenBack).toBe(0);
+      expectSameRun(two, runRestart(index, settings, init, seed));
+    }
+  });
+
+  it('kmeans with a restart on the helper gives what one thread gives, the helper\'s run the best or not', () => {
+    const offers: HelperLoan[] = [];
+    const thread = offering(worker, offers);
+    let helperBest = 0;
+    // Seeds 12 and 13: the last restart (the offered one) is the best; 10 and 11: it is not.
+    for (const seed of [10, 11, 12, 13]) {
+      const options = { k: 16, weights: w, nInit: 3, tol: 1e-5, seed, snap: roundCentres };
+      const one = kmeans(x, 3, options);
+      const before = offers.length;
+      const two = kmeans(x, 3, { ...options, helper: thread, restartOnHelper: true });
+      expect(offers.length).toBe(before + 1);
+      expect(two.centres.every((v, i) => Object.is(v, one.centres[i]))).toBe(true);
+      expect(two.labels).toEqual(one.labels);
+      expect(two.inertia).toBe(one.inertia);
+      expect(two.iterations).toBe(one.iterations);
+      expect(two.snapped).toEqual(one.snapped);
+      // Which restart won: the offered one is the last (the seeds as kmeans derives them).
+      const rng = makeRng(seed);
+      const seeds = [0, 1, 2].map(() => deriveSeed(rng));
+      if (runRestart(index, settings, 'kmeans++', seeds[2]).inertia === one.inertia) helperBest++;
+    }
+    expect(helperBest).toBe(2);
+    // Without restartOnHelper, or with one run, nothing is offered.
+    const before = offers.length;
+    kmeans(x, 3, { k: 16, weights: w, nInit: 3, tol: 1e-5, helper: thread });
+    kmeans(x, 3, { k: 16, weights: w, nInit: 1, tol: 1e-5, helper: thread, restartOnHelper: true });
+    expect(offers.length).toBe(before);
+  });
+
+  it('runs it on this thread when the helper does not take it, or fails it: the same result', async () => {
+    // One thread takes nothing; the other takes the offer and reports a failure (state 6).
+    const stalled = new Worker(`require('node:worker_threads').parentPort.on('message', () => {});`, { eval: true });
+    const failing = new Worker(
+      `const { parentPort } = require('node:worker_threads');
+       parentPort.on('message', (loan) => {
+         const ints = new Int32Array(loan.memory.buffer, loan.layout.control, 32);
+         if (Atomics.compareExchange(ints, 0, 2, 5) === 2) { Atomics.store(ints, 0, 6); Atomics.notify(ints, 0); }
+       });`,
+      { eval: true },
+    );
+    try {
+      for (const target of [stalled, failing]) {
+        const offers: HelperLoan[] = [];
+        const thread = offering(target, offers);
+        const offered = offerRestart(thread, index, settings, 'kmeans++', 21);
+        if (target === failing) {
+          const { ints } = controlViews(offers[0].memory.buffer, 0);
+          for (let waited = 0; Atomics.load(ints, 0) !== 6 && waited < 20_000; waited += 5) await new Promise((r) => setTimeout(r, 5));
+          expect(Atomics.load(ints, 0)).toBe(6);
+        }
+        expectSameRun(offered.collect(), runRestart(index, settings, 'kmeans++', 21));
+        expect(thread.takenBack).toBe(1);
+      }
+    } finally {
+      await Promise.all([stalled.terminate(), failing.terminate()]);
+    }
   });
 });

@@ -4,6 +4,9 @@
 // one until none is left (wasm/assign.wat), or the seeding's last half of each step's candidates
 // (wasm/seeding.wat, wasm/flat-seeding.wat). The helper writes only its own scratch and result
 // slots, which the caller merges so that the result is the same bit for bit as one thread's.
+// A loan can also be one request the helper runs whenever it is free (`offer`), as a whole
+// restart of k-means (restart.ts): if the helper has not taken it when the caller wants its
+// result, the caller takes it back and runs it itself.
 //
 // A request the helper has not taken by the time the caller has done its own share is taken back
 // and run by the caller (the same kernel on the same slots, so the same result): on a busy machine,
@@ -12,18 +15,33 @@
 // running alongside).
 //
 // Both sides are here and use only WebAssembly and Atomics; making the thread (a worker) and
-// posting it each loan is the caller's job (see src/parallel/helper-thread.ts).
+// posting it each loan is the caller's job (see src/parallel/helper-thread.ts). Kinds of request
+// written in TypeScript register their handler (registerHandler), on both threads.
 import { KquantError } from './errors.js';
 import type { Arena } from './wasm.js';
 
-export type HelperKind = 'assign' | 'seeding' | 'flat-seeding';
+export type HelperKind = 'assign' | 'seeding' | 'flat-seeding' | 'restart';
 
-/** A fit's kernel lent to the helper: byte offsets of its arrays in `memory`, and sizes. */
+/**
+ * A fit's kernel lent to the helper: byte offsets of its arrays in `memory`, and sizes. A loan
+ * without a module is for a handler written in TypeScript (see registerHandler).
+ */
 export interface HelperLoan {
   kind: HelperKind;
-  module: WebAssembly.Module;
+  module?: WebAssembly.Module;
   memory: WebAssembly.Memory;
   layout: Record<string, number> & { control: number };
+  /** One request, offered (see Helper.offer), rather than a loan for many. */
+  once?: boolean;
+}
+
+/** A request offered to the helper. */
+export interface HelperOffer {
+  /**
+   * Waits for the helper to finish the request and returns true; or, if it has not taken it (or
+   * it failed there), takes it back and returns false: the caller then runs it itself.
+   */
+  collect(): boolean;
 }
 
 /** A thread that can run the kernels: what the core is given to use one. */
@@ -36,6 +54,16 @@ export interface Helper {
   join(): void;
   /** Ends the loan: the thread goes back to waiting for the next one. */
   detach(): void;
+  /**
+   * Posts one request, its slots written, that the helper runs when it is free, without waiting
+   * for it to answer (optional: a helper without it takes no offers).
+   */
+  offer?(loan: HelperLoan): HelperOffer;
+}
+
+/** Whether `helper` takes offers (see Helper.offer). */
+export function takesOffers(helper: Helper | undefined): helper is Helper & Required<Pick<Helper, 'offer'>> {
+  return helper?.offer !== undefined;
 }
 
 /**
@@ -78,6 +106,8 @@ const DONE = 3;
 const EXIT = 4;
 /** The helper is running the request (RUN → TAKEN is the helper's claim; RUN → READY the caller's). */
 const TAKEN = 5;
+/** An offered request failed on the helper (the caller then runs it). */
+const FAILED = 6;
 
 // Raised while a side sleeps on the state, so that the other notifies it (notifying costs about
 // 0.1 ms, a request about as much: a side that is awake, spinning, needs none).
@@ -117,12 +147,30 @@ function setState(ints: Int32Array, value: number, otherSleeping: number): void 
 }
 
 type Exports = Record<string, (...args: number[]) => number>;
-type Handler = (exports: Exports, loan: HelperLoan, ints: Int32Array, floats: Float64Array) => void;
+/** Runs one request; `exports` is the loan's kernel (absent for a loan without a module). */
+export type Handler = (exports: Exports | undefined, loan: HelperLoan, ints: Int32Array, floats: Float64Array) => void;
 
-const HANDLERS: Record<HelperKind, Handler> = {
+/** Makes `handler` run requests of `kind` on this thread (registered by the module that makes such loans). */
+export function registerHandler(kind: HelperKind, handler: Handler): void {
+  HANDLERS[kind] = handler;
+}
+
+function handlerOf(kind: HelperKind): Handler {
+  const handler = HANDLERS[kind];
+  if (!handler) throw new KquantError('INTERNAL', `No handler for helper requests of kind ${kind}`);
+  return handler;
+}
+
+/** Instantiates a loan's kernel, if it has one. */
+function instantiate(loan: HelperLoan): Exports | undefined {
+  return loan.module ? (new WebAssembly.Instance(loan.module, { env: { memory: loan.memory } }).exports as Exports) : undefined;
+}
+
+const HANDLERS: Partial<Record<HelperKind, Handler>> = {
   // Chunks of points taken one by one until none is left: each screened, then settled, with the
   // helper's own reach, sums, masses and counters (the caller zeroes nothing of them: this does).
-  assign(exports, { memory, layout: L }, ints, floats) {
+  assign(kernel, { memory, layout: L }, ints, floats) {
+    const exports = kernel!;
     const { buffer } = memory;
     new Float64Array(buffer, L.reach, L.k).fill(0);
     new Float64Array(buffer, L.sums, L.k * L.d).fill(0);
@@ -158,14 +206,16 @@ const HANDLERS: Record<HelperKind, Handler> = {
     ints[ASSIGN.SEARCHES] = searches;
   },
   // The gains of the listed candidates in the block seeding (seeding-flat.ts), which only read.
-  'flat-seeding'(exports, { layout: L }, ints, floats) {
+  'flat-seeding'(kernel, { layout: L }, ints, floats) {
+    const exports = kernel!;
     for (let t = 0; t < ints[SEEDING.COUNT]; t++) {
       floats[t] = exports.gain(L.m, ints[SEEDING.CANDIDATES + t], L.xs, L.ys, L.zs, L.w, L.dist, L.lo, L.hi, L.maxd,
         L.glo, L.ghi, L.gmaxd, L.groups);
     }
   },
   // The gains of the listed candidates, with the helper's own centreDist2 scratch.
-  seeding(exports, { layout: L }, ints, floats) {
+  seeding(kernel, { layout: L }, ints, floats) {
+    const exports = kernel!;
     const chosen = ints[SEEDING.CHOSEN];
     for (let t = 0; t < ints[SEEDING.COUNT]; t++) {
       floats[t] = exports.gain(chosen, ints[SEEDING.CANDIDATES + t], L.d, L.sorted, L.x, L.w, L.ids, L.keys,
@@ -180,11 +230,15 @@ const HANDLERS: Record<HelperKind, Handler> = {
  */
 export function serveHelper(loan: HelperLoan): void {
   const { ints, floats } = controlViews(loan.memory.buffer, loan.layout.control);
+  if (loan.once) {
+    serveOffer(loan, ints, floats);
+    return;
+  }
   // The caller may have given up waiting already: then it has written EXIT, which stays.
   if (Atomics.compareExchange(ints, STATE, WAITING, READY) !== WAITING) return;
   Atomics.notify(ints, STATE);
-  const exports = new WebAssembly.Instance(loan.module, { env: { memory: loan.memory } }).exports as Exports;
-  const handle = HANDLERS[loan.kind];
+  const exports = instantiate(loan);
+  const handle = handlerOf(loan.kind);
   for (;;) {
     const state = Atomics.load(ints, STATE);
     if (state === EXIT) return;
@@ -199,6 +253,22 @@ export function serveHelper(loan: HelperLoan): void {
     if (Atomics.compareExchange(ints, STATE, TAKEN, DONE) !== TAKEN) return;
     if (Atomics.load(ints, CALLER_SLEEPING) !== 0) Atomics.notify(ints, STATE);
   }
+}
+
+/**
+ * The helper's side of an offer: runs it unless the caller has taken it back (then it is EXIT).
+ * A failure is the caller's to see: it then runs the request itself.
+ */
+function serveOffer(loan: HelperLoan, ints: Int32Array, floats: Float64Array): void {
+  if (Atomics.compareExchange(ints, STATE, RUN, TAKEN) !== RUN) return;
+  let outcome = DONE;
+  try {
+    handlerOf(loan.kind)(instantiate(loan), loan, ints, floats);
+  } catch {
+    outcome = FAILED;
+  }
+  Atomics.store(ints, STATE, outcome);
+  if (Atomics.load(ints, CALLER_SLEEPING) !== 0) Atomics.notify(ints, STATE);
 }
 
 /**
@@ -239,14 +309,34 @@ export class HelperThread implements Helper {
     if (Atomics.compareExchange(ints, STATE, RUN, READY) === RUN) {
       // Not taken yet: run it here rather than wait for the helper to get a core.
       const loan = this.loan!;
-      this.local ??= new WebAssembly.Instance(loan.module, { env: { memory: loan.memory } }).exports as Exports;
-      HANDLERS[loan.kind](this.local, loan, ints, this.floats!);
+      this.local ??= instantiate(loan);
+      handlerOf(loan.kind)(this.local, loan, ints, this.floats!);
       this.takenBack++;
       return;
     }
     if (!awaitChange(ints, TAKEN, CALLER_SLEEPING, JOIN_TIMEOUT)) throw new KquantError('INTERNAL', 'The helper thread did not answer');
     // No need to wake the helper: it waits for RUN or EXIT, and both notify it if it sleeps.
     Atomics.store(ints, STATE, READY);
+  }
+
+  offer(loan: HelperLoan): HelperOffer {
+    const { ints } = controlViews(loan.memory.buffer, loan.layout.control);
+    // The request's slots are the caller's, written before this.
+    ints[HELPER_SLEEPING] = 0;
+    ints[CALLER_SLEEPING] = 0;
+    Atomics.store(ints, STATE, RUN);
+    this.post({ ...loan, once: true });
+    return {
+      collect: () => {
+        // Not taken yet: taken back, for this thread to run rather than wait for the helper to get a core.
+        if (Atomics.compareExchange(ints, STATE, RUN, EXIT) !== RUN) {
+          if (!awaitChange(ints, TAKEN, CALLER_SLEEPING, JOIN_TIMEOUT)) throw new KquantError('INTERNAL', 'The helper thread did not answer');
+          if (Atomics.load(ints, STATE) === DONE) return true;
+        }
+        this.takenBack++;
+        return false;
+      },
+    };
   }
 
   detach(): void {

@@ -3,12 +3,11 @@
 import { KMEANS_DEFAULTS, MAX_K, type InitMethod } from './defaults.js';
 import { KquantError, checkInteger, checkNumber } from './errors.js';
 import { toFloat64 } from './geometry.js';
-import { initKMeansPlusPlus, initRandom } from './init.js';
-import type { Helper } from './helper-thread.js';
-import { FILTER_MAX_K } from './lloyd-filter.js';
-import { lloydAccelerated, lloydReference, type Snapped } from './lloyd.js';
+import { takesOffers, type Helper } from './helper-thread.js';
+import { withSnapped, type LloydResult, type Snapped } from './lloyd.js';
 import { moments } from './moments.js';
 import { PointIndex } from './point-index.js';
+import { fitFrom, offerRestart, runRestart, type RestartSettings } from './restart.js';
 import { deriveSeed, makeRng } from './rng.js';
 
 export { meanVariance } from './moments.js';
@@ -38,6 +37,13 @@ export interface KMeansOptions {
    */
   helper?: Helper;
   /**
+   * With restarts and a helper that takes offers (optional, default false): the helper runs the
+   * last restart whole while this thread runs the others, and no run lends it its steps. Worth it
+   * when the runs would not lend it their steps anyway, or too few to pay for the handshakes. The
+   * same result either way.
+   */
+  restartOnHelper?: boolean;
+  /**
    * An index over exactly these points and weights (optional): callers that fit the same points at
    * several K keep one, instead of each call making what it needs again (see point-index.ts).
    */
@@ -63,7 +69,7 @@ export interface KMeansResult {
   snapped?: Snapped;
 }
 
-const KNOWN_OPTIONS = new Set(['k', 'weights', 'init', 'nInit', 'maxIter', 'tol', 'seed', 'reference', 'helper', 'index', 'snap']);
+const KNOWN_OPTIONS = new Set(['k', 'weights', 'init', 'nInit', 'maxIter', 'tol', 'seed', 'reference', 'helper', 'restartOnHelper', 'index', 'snap']);
 
 /** k-means of `points` (n·d, row-major) with the options above; deterministic for a given seed. */
 export function kmeans(points: Float32Array | Float64Array, d: number, options: KMeansOptions): KMeansResult {
@@ -101,45 +107,42 @@ export function kmeans(points: Float32Array | Float64Array, d: number, options: 
   }
   if (!(checked.totalWeight > 0)) throw new KquantError('USAGE', 'Expected some weight > 0 but every weight is 0');
   const tolAbs = tol * checked.meanVariance;
-  const lloyd = options.reference ? lloydReference : lloydAccelerated;
   // The restarts share the index: the Z-order of the seeding, the k-d tree of the filtering Lloyd.
   const index = options.index ?? new PointIndex(x, n, d, weights);
   if (index.n !== n || index.d !== d) throw new KquantError('USAGE', `Expected an index over these ${n} points of ${d} coordinates`);
-  const tree = options.reference || k > FILTER_MAX_K ? undefined : index.smallKTree();
-  const zOrderOf = () => index.mortonOrder().order;
+  if (typeof init === 'string' && init !== 'kmeans++' && init !== 'random') {
+    throw new KquantError('USAGE', `Expected init "kmeans++" or "random" but received "${String(init)}"`);
+  }
+  if (typeof init !== 'string' && (init.length % d !== 0 || init.length === 0 || init.length / d > MAX_K)) {
+    throw new KquantError('USAGE', `Expected initial centres of length a multiple of d=${d} but received ${init.length}`);
+  }
+  const settings: RestartSettings = { k, maxIter, tolAbs, reference: options.reference };
   const rng = makeRng(seed);
+  const runs = typeof init === 'string' ? nInit : 1;
+  const seeds = Array.from({ length: runs }, () => deriveSeed(rng));
+  const helper = options.helper;
+  const offered =
+    typeof init === 'string' && runs >= 2 && options.restartOnHelper && takesOffers(helper)
+      ? offerRestart(helper, index, settings, init, seeds[runs - 1])
+      : undefined;
+  const extras = { helper: offered ? undefined : helper, snap: options.snap };
 
   let best: KMeansResult | undefined;
-  const runs = typeof init === 'string' ? nInit : 1;
-  for (let run = 0; run < runs; run++) {
-    const runRng = makeRng(deriveSeed(rng));
-    let centres: Float64Array;
-    // The seeding knows each point's nearest centre: Lloyd's first assign step starts there.
-    let hint: Uint16Array | undefined;
-    if (typeof init !== 'string') {
-      if (init.length % d !== 0 || init.length === 0 || init.length / d > MAX_K) {
-        throw new KquantError('USAGE', `Expected initial centres of length a multiple of d=${d} but received ${init.length}`);
-      }
-      centres = Float64Array.from(init);
-    } else if (init === 'kmeans++') {
-      hint = new Uint16Array(n);
-      centres = initKMeansPlusPlus(x, n, d, weights, k, runRng, undefined, hint, 'wasm', options.helper, zOrderOf);
-    } else if (init === 'random') {
-      centres = initRandom(x, n, d, weights, k, runRng);
-    } else {
-      throw new KquantError('USAGE', `Expected init "kmeans++" or "random" but received "${String(init)}"`);
-    }
-    const result = lloyd(x, n, d, weights, centres, { maxIter, tolAbs, hint, helper: options.helper, tree, snap: options.snap });
-    if (!best || result.inertia < best.inertia) {
-      best = {
-        centres: result.centres,
-        k: result.centres.length / d,
-        labels: result.labels,
-        inertia: result.inertia,
-        iterations: result.iterations,
-        snapped: result.snapped,
-      };
-    }
+  const keep = (result: LloydResult): void => {
+    if (best && !(result.inertia < best.inertia)) return;
+    best = {
+      centres: result.centres,
+      k: result.centres.length / d,
+      labels: result.labels,
+      inertia: result.inertia,
+      iterations: result.iterations,
+      // The helper's run comes without: snapped here, once it is the best.
+      snapped: result.snapped ?? (options.snap ? withSnapped(result, x, n, d, options.snap).snapped : undefined),
+    };
+  };
+  for (let run = 0; run < (offered ? runs - 1 : runs); run++) {
+    keep(typeof init === 'string' ? runRestart(index, settings, init, seeds[run], extras) : fitFrom(index, Float64Array.from(init), settings, undefined, extras));
   }
+  if (offered) keep(offered.collect());
   return best!;
 }

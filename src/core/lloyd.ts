@@ -157,7 +157,7 @@ export function lloydAccelerated(
   const k = initialCentres.length / d;
   if (k <= FILTER_MAX_K) {
     const tree = options.tree ?? (exactSums(points, n, d, weights) ? new PointTree(points, n, d, weights) : undefined);
-    if (tree) return withSnapped(lloydFiltered(tree, points, weights, initialCentres, options), points, n, d, options);
+    if (tree) return withSnapped(lloydFiltered(tree, points, weights, initialCentres, options), points, n, d, options.snap);
   }
   // At K = 2 a plain scan of both centres is cheaper than any bookkeeping.
   if (k <= 2) return lloydReference(points, n, d, weights, initialCentres, options);
@@ -206,9 +206,9 @@ function runPruned(s: PrunedLloyd, points: Float64Array, n: number, d: number, w
 }
 
 /** Adds `snapped` to a result of a path without bounds to reuse: a search from each point's label. */
-function withSnapped(result: LloydResult, points: Float64Array, n: number, d: number, options: LloydOptions): LloydResult {
-  if (!options.snap) return result;
-  const target = options.snap(result.centres);
+export function withSnapped(result: LloydResult, points: Float64Array, n: number, d: number, snap: LloydOptions['snap']): LloydResult {
+  if (!snap) return result;
+  const target = snap(result.centres);
   const { labels } = assignNearest(points, n, d, target, target.length / d, result.labels);
   return { ...result, snapped: { centres: target, labels } };
 }

@@ -10,13 +10,19 @@ export class PointIndex {
   private morton: { order: Int32Array; codes: Uint32Array } | undefined;
   private tree: PointTree | null | undefined;
 
-  /** An index over exactly these points (n·d) and weights, which must not change while it is used. */
+  /**
+   * An index over exactly these points (n·d) and weights, which must not change while it is used;
+   * `morton` (optional): their Morton order, when the caller has it already.
+   */
   constructor(
     readonly points: Float64Array,
     readonly n: number,
     readonly d: number,
     readonly weights: Float64Array,
-  ) {}
+    morton?: { order: Int32Array; codes: Uint32Array },
+  ) {
+    this.morton = morton;
+  }
 
   /** The points' Morton codes and the permutation that sorts them (see morton.ts). */
   mortonOrder(): { order: Int32Array; codes: Uint32Array } {

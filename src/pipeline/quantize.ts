@@ -4,6 +4,7 @@ import type { Helper } from '../core/helper-thread.js';
 import { KquantError } from '../core/errors.js';
 import { buildHistogram, type Histogram } from '../core/histogram.js';
 import { kmeans, KMEANS_DEFAULTS, type InitMethod } from '../core/kmeans.js';
+import { FILTER_MAX_K } from '../core/lloyd-filter.js';
 import { PointIndex } from '../core/point-index.js';
 import { psnrDbOf } from '../core/metrics.js';
 import { paletteOf, roundCentres, roundPalette, type Palette } from '../core/palette.js';
@@ -25,18 +26,34 @@ export { IMAGE_TOL } from './defaults.js';
  */
 export const HELPER_FROM_WORK = 12_000_000;
 
-/** Whether a fit of `points` at K borrows the helper thread (when it has one). */
-function worthHelper(points: number, k: number): boolean {
-  return points * k >= HELPER_FROM_WORK;
+/**
+ * Least work for which a fit with restarts runs one of them on the helper thread (kmeans.ts,
+ * restartOnHelper). The helper runs it in a fresh isolate, its first run of this code, so slower
+ * than this thread's: below this the other runs end first and wait for it. Whole process, medians
+ * of 9 interleaved runs against one thread: china.jpg at K = 16 (1.5 M) 0.460 s against 0.480 and
+ * K = 32 (3.1 M) 0.556 against 0.612, flower.jpg at K = 32 (2.0 M) 0.463 against 0.488; below, it
+ * lost: flower at K = 16 (1.0 M) 0.435 against 0.412, china at K = 4 (0.4 M) 0.367 against 0.346.
+ */
+export const RESTART_HELPER_FROM_WORK = 1_500_000;
+
+/** How a fit of `points` at K with `restarts` uses the helper thread (when it has one), if at all. */
+function helperUse(points: number, k: number, restarts: number): 'steps' | 'restart' | undefined {
+  const work = points * k;
+  // One run on the helper beats lending it the steps of each run where the runs would not lend
+  // them (up to FILTER_MAX_K, or below HELPER_FROM_WORK).
+  if (restarts >= 2 && work >= RESTART_HELPER_FROM_WORK && (k <= FILTER_MAX_K || work < HELPER_FROM_WORK)) return 'restart';
+  return work >= HELPER_FROM_WORK ? 'steps' : undefined;
 }
 
 /**
- * Whether quantizing `image` at K borrows the helper thread, as fitGroup decides for its groups
- * (every group's colours at the whole K: the largest a group's share can be), for callers that
- * plan around it.
+ * Whether quantizing `image` at K lends the helper thread the steps of its fit, as fitGroup
+ * decides for its groups (every group's colours at the whole K: the largest a group's share can
+ * be), for callers that plan around it: both cores are then busy until the fit ends. (A restart
+ * on the helper leaves this thread's runs in single steps: china.jpg at K = 16 was 8-11 ms sooner
+ * with the baseline PNG encoded alongside than after.)
  */
-export function lendsHelper(image: PreparedImage, k: number, sample?: number): boolean {
-  return image.groups.some((g) => worthHelper(sample === undefined ? g.weights.length : Math.min(sample, g.weights.length), k));
+export function lendsHelper(image: PreparedImage, k: number, sample?: number, nInit = autoRestarts(k)): boolean {
+  return image.groups.some((g) => helperUse(sample === undefined ? g.weights.length : Math.min(sample, g.weights.length), k, nInit) === 'steps');
 }
 
 /**
@@ -213,14 +230,17 @@ function fitGroup(group: FitGroup, k: number, options: FitOptions, seed: number,
   const sampled = sample !== undefined && sample < group.pixels;
   // The points the fit sees: every distinct colour, or at most `sample` of them.
   const fitted = sampled ? Math.min(sample, group.weights.length) : group.weights.length;
+  const nInit = options.nInit ?? autoRestarts(options.k);
+  const use = helperUse(fitted, k, nInit);
   const kmeansOptions = {
     k,
     init: options.init,
-    nInit: options.nInit ?? autoRestarts(options.k),
+    nInit,
     maxIter: options.maxIter,
     tol: options.tol ?? IMAGE_TOL,
     seed,
-    helper: worthHelper(fitted, k) ? options.helper : undefined,
+    helper: use ? options.helper : undefined,
+    restartOnHelper: use === 'restart',
   };
   if (sampled) {
     // The classic notebook's method: fit on a seeded sample of pixels, then assign every pixel.
