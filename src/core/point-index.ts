@@ -12,16 +12,17 @@ export class PointIndex {
 
   /**
    * An index over exactly these points (n·d) and weights, which must not change while it is used;
-   * `morton` (optional): their Morton order, when the caller has it already.
+   * `made` (optional): their Morton order and k-d tree, when the caller has them already.
    */
   constructor(
     readonly points: Float64Array,
     readonly n: number,
     readonly d: number,
     readonly weights: Float64Array,
-    morton?: { order: Int32Array; codes: Uint32Array },
+    made: { morton?: { order: Int32Array; codes: Uint32Array }; tree?: PointTree } = {},
   ) {
-    this.morton = morton;
+    this.morton = made.morton;
+    this.tree = made.tree;
   }
 
   /** The points' Morton codes and the permutation that sorts them (see morton.ts). */

@@ -10,6 +10,9 @@ import { mortonOrder } from './morton.js';
 /** Fewest points a node splits (measured on china.jpg at K = 4..32: 8 beat 4 and 16). */
 export const LEAF_SIZE = 8;
 
+/** What a tree is made of (see PointTree.of). */
+export type PointTreeParts = Pick<PointTree, 'n' | 'd' | 'order' | 'points' | 'weights' | 'start' | 'end' | 'left' | 'right' | 'box' | 'sum' | 'mass' | 'nodes' | 'depth'>;
+
 export class PointTree {
   readonly n: number;
   readonly d: number;
@@ -31,6 +34,11 @@ export class PointTree {
   readonly nodes: number;
   /** Nodes on the longest path from the root (the root alone: 1). */
   readonly depth: number;
+
+  /** A tree over arrays a tree made (e.g. their copies in memory another thread shares): no build. */
+  static of(parts: PointTreeParts): PointTree {
+    return Object.assign(Object.create(PointTree.prototype) as PointTree, parts);
+  }
 
   /** `morton` (optional): the points' Morton order, when the caller has it already. */
   constructor(points: Float64Array, n: number, d: number, weights: Float64Array, morton = mortonOrder(points, n, d)) {

@@ -3,11 +3,12 @@
 // the helper the last one (offerRestart) while this thread runs the others. The helper runs the
 // same code on copies of the same inputs, so the result is the same bit for bit whichever thread
 // runs it, and the best restart is chosen as one thread would choose it.
-import { CONTROL_BYTES, controlViews, registerHandler, type Helper, type HelperLoan, type HelperOffer } from './helper-thread.js';
+import { CONTROL_BYTES, controlViews, registerHandler, type Helper, type HelperOffer } from './helper-thread.js';
 import { initKMeansPlusPlus, initRandom } from './init.js';
 import { FILTER_MAX_K } from './lloyd-filter.js';
 import { lloydAccelerated, lloydReference, type LloydOptions, type LloydResult } from './lloyd.js';
 import { PointIndex } from './point-index.js';
+import { PointTree } from './point-tree.js';
 import { makeRng } from './rng.js';
 
 /** What every restart of a fit shares. */
@@ -49,49 +50,97 @@ export interface OfferedRestart {
   collect(): LloydResult;
 }
 
-// The control block's slots of a restart request (ints, floats; see helper-thread.ts).
-const INTS = { N: 1, D: 2, K: 3, MAX_ITER: 4, RANDOM: 5, REFERENCE: 6, ITERATIONS: 7, CENTRES: 8 } as const;
+// The control block's slots of a restart request (ints, floats; see helper-thread.ts); n, d and k
+// are in its layout, with each array's offset and length.
+const INTS = { MAX_ITER: 1, RANDOM: 2, REFERENCE: 3, ITERATIONS: 4, CENTRES: 5, NODES: 6, DEPTH: 7 } as const;
 const FLOATS = { TOL: 0, SEED: 1, INERTIA: 2, DISTANCES: 3, SEARCHES: 4 } as const;
 
+type Typed = Float64Array | Int32Array | Uint32Array | Uint16Array;
+type TypedConstructor = Float64ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor | Uint16ArrayConstructor;
+
+/** The arrays of a request and their types; an array the request does not need is empty. */
+const ARRAYS = {
+  points: Float64Array,
+  weights: Float64Array,
+  order: Int32Array,
+  codes: Uint32Array,
+  treeOrder: Int32Array,
+  treePoints: Float64Array,
+  treeWeights: Float64Array,
+  start: Int32Array,
+  end: Int32Array,
+  left: Int32Array,
+  right: Int32Array,
+  box: Float64Array,
+  sum: Float64Array,
+  mass: Float64Array,
+  centres: Float64Array,
+  labels: Uint16Array,
+} satisfies Record<string, TypedConstructor>;
+type ArrayName = keyof typeof ARRAYS;
+
+/** Views of a request's arrays in `buffer`, at the offsets and lengths of `layout`. */
+function viewsOf(buffer: ArrayBuffer, layout: Record<string, number>): Record<ArrayName, Typed> {
+  const views = {} as Record<ArrayName, Typed>;
+  for (const name of Object.keys(ARRAYS) as ArrayName[]) views[name] = new ARRAYS[name](buffer, layout[name], layout[`${name}Length`]);
+  return views;
+}
+
 /**
- * Offers the helper restart `seed` on copies of the index's points, weights and Morton order (in
- * memory both threads share), and returns at once. If the helper has not taken it by the time it
- * is collected, this thread runs it (on the index itself).
+ * Offers the helper restart `seed` on copies of the index's points, weights, Morton order and
+ * (for the filtering Lloyd) k-d tree, in memory both threads share, and returns at once. If the
+ * helper has not taken it by the time it is collected, this thread runs it (on the index itself).
  */
 export function offerRestart(helper: Helper & Required<Pick<Helper, 'offer'>>, index: PointIndex, settings: RestartSettings, init: 'kmeans++' | 'random', seed: number): OfferedRestart {
   const { points, n, d, weights } = index;
   const { k } = settings;
   const morton = index.mortonOrder();
-  // Byte offsets: the control block, then float64s, then 32-bit, then 16-bit arrays (aligned).
-  const layout = { control: 0, points: CONTROL_BYTES, weights: 0, centres: 0, order: 0, codes: 0, labels: 0 };
-  layout.weights = layout.points + 8 * n * d;
-  layout.centres = layout.weights + 8 * n;
-  layout.order = layout.centres + 8 * k * d;
-  layout.codes = layout.order + 4 * n;
-  layout.labels = layout.codes + 4 * n;
-  const bytes = layout.labels + 2 * n;
-  const pages = Math.ceil(bytes / 65536);
+  // The helper would make the same tree (china.jpg: 35-39 ms there, its first time); a copy is 2-3 ms.
+  const tree = settings.reference || k > FILTER_MAX_K ? undefined : index.smallKTree();
+  const nodes = tree?.nodes ?? 0;
+  const lengths: Record<ArrayName, number> = {
+    points: n * d, weights: n, order: n, codes: n,
+    treeOrder: tree ? n : 0, treePoints: tree ? n * d : 0, treeWeights: tree ? n : 0,
+    start: nodes, end: nodes, left: nodes, right: nodes, box: 2 * d * nodes, sum: d * nodes, mass: nodes,
+    centres: k * d, labels: n,
+  };
+  // The control block, then each array at a multiple of 8 bytes.
+  const layout: Record<string, number> & { control: number } = { control: 0, n, d, k };
+  let at = CONTROL_BYTES;
+  for (const name of Object.keys(ARRAYS) as ArrayName[]) {
+    layout[name] = at;
+    layout[`${name}Length`] = lengths[name];
+    at += Math.ceil((lengths[name] * ARRAYS[name].BYTES_PER_ELEMENT) / 8) * 8;
+  }
+  const pages = Math.ceil(at / 65536);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
   const { buffer } = memory;
-  new Float64Array(buffer, layout.points, n * d).set(points.subarray(0, n * d));
-  new Float64Array(buffer, layout.weights, n).set(weights.subarray(0, n));
-  new Int32Array(buffer, layout.order, n).set(morton.order);
-  new Uint32Array(buffer, layout.codes, n).set(morton.codes);
+  const views = viewsOf(buffer, layout);
+  views.points.set(points.subarray(0, n * d));
+  views.weights.set(weights.subarray(0, n));
+  views.order.set(morton.order);
+  views.codes.set(morton.codes);
+  if (tree) {
+    views.treeOrder.set(tree.order);
+    views.treePoints.set(tree.points);
+    views.treeWeights.set(tree.weights);
+    for (const name of ['start', 'end', 'left', 'right', 'box', 'sum', 'mass'] as const) views[name].set(tree[name]);
+  }
   const { ints, floats } = controlViews(buffer, layout.control);
   ints[INTS.MAX_ITER] = settings.maxIter;
   ints[INTS.RANDOM] = init === 'random' ? 1 : 0;
   ints[INTS.REFERENCE] = settings.reference ? 1 : 0;
+  ints[INTS.NODES] = tree ? nodes : -1;
+  ints[INTS.DEPTH] = tree?.depth ?? 0;
   floats[FLOATS.TOL] = settings.tolAbs;
   floats[FLOATS.SEED] = seed;
-  const loan: HelperLoan = { kind: 'restart', memory, layout: { ...layout, n, d, k } };
-  const offer: HelperOffer = helper.offer(loan);
+  const offer: HelperOffer = helper.offer({ kind: 'restart', memory, layout });
   return {
     collect(): LloydResult {
       if (!offer.collect()) return runRestart(index, settings, init, seed);
-      const found = ints[INTS.CENTRES];
       return {
-        centres: new Float64Array(buffer, layout.centres, found * d).slice(),
-        labels: new Uint16Array(buffer, layout.labels, n).slice(),
+        centres: views.centres.slice(0, ints[INTS.CENTRES] * d) as Float64Array,
+        labels: views.labels.slice() as Uint16Array,
         inertia: floats[FLOATS.INERTIA],
         iterations: ints[INTS.ITERATIONS],
         distanceEvaluations: floats[FLOATS.DISTANCES],
@@ -101,18 +150,27 @@ export function offerRestart(helper: Helper & Required<Pick<Helper, 'offer'>>, i
   };
 }
 
-// The helper's side: the same restart, on the loan's copies.
-registerHandler('restart', (_kernel, { memory, layout: L }, ints, floats) => {
-  const { buffer } = memory;
-  const { n, d, k } = L;
-  const points = new Float64Array(buffer, L.points, n * d);
-  const weights = new Float64Array(buffer, L.weights, n);
-  const morton = { order: new Int32Array(buffer, L.order, n), codes: new Uint32Array(buffer, L.codes, n) };
-  const index = new PointIndex(points, n, d, weights, morton);
+// The helper's side: the same restart, on the request's copies.
+registerHandler('restart', (_kernel, { memory, layout }, ints, floats) => {
+  const { n, d, k } = layout;
+  const v = viewsOf(memory.buffer, layout);
+  const points = v.points as Float64Array;
+  const weights = v.weights as Float64Array;
+  const morton = { order: v.order as Int32Array, codes: v.codes as Uint32Array };
+  const tree =
+    ints[INTS.NODES] < 0
+      ? undefined
+      : PointTree.of({
+          n, d, nodes: ints[INTS.NODES], depth: ints[INTS.DEPTH],
+          order: v.treeOrder as Int32Array, points: v.treePoints as Float64Array, weights: v.treeWeights as Float64Array,
+          start: v.start as Int32Array, end: v.end as Int32Array, left: v.left as Int32Array, right: v.right as Int32Array,
+          box: v.box as Float64Array, sum: v.sum as Float64Array, mass: v.mass as Float64Array,
+        });
+  const index = new PointIndex(points, n, d, weights, { morton, tree });
   const settings = { k, maxIter: ints[INTS.MAX_ITER], tolAbs: floats[FLOATS.TOL], reference: ints[INTS.REFERENCE] === 1 };
   const result = runRestart(index, settings, ints[INTS.RANDOM] === 1 ? 'random' : 'kmeans++', floats[FLOATS.SEED]);
-  new Float64Array(buffer, L.centres, result.centres.length).set(result.centres);
-  new Uint16Array(buffer, L.labels, n).set(result.labels);
+  v.centres.set(result.centres);
+  v.labels.set(result.labels);
   ints[INTS.CENTRES] = result.centres.length / d;
   ints[INTS.ITERATIONS] = result.iterations;
   floats[FLOATS.INERTIA] = result.inertia;

@@ -29,10 +29,12 @@ export const HELPER_FROM_WORK = 12_000_000;
 /**
  * Least work for which a fit with restarts runs one of them on the helper thread (kmeans.ts,
  * restartOnHelper). The helper runs it in a fresh isolate, its first run of this code, so slower
- * than this thread's: below this the other runs end first and wait for it. Whole process, medians
- * of 9 interleaved runs against one thread: china.jpg at K = 16 (1.5 M) 0.460 s against 0.480 and
- * K = 32 (3.1 M) 0.556 against 0.612, flower.jpg at K = 32 (2.0 M) 0.463 against 0.488; below, it
- * lost: flower at K = 16 (1.0 M) 0.435 against 0.412, china at K = 4 (0.4 M) 0.367 against 0.346.
+ * than this thread's, and both threads' compilers then share the two cores: below this the other
+ * runs end first and wait for it. Whole process, medians of 11-21 interleaved runs against one
+ * thread: china.jpg at K = 16 (1.5 M) 0.449-0.461 s against 0.473-0.480 and K = 32 (3.1 M) 0.556
+ * against 0.612, flower.jpg at K = 32 (2.0 M) 0.463 against 0.488; below, it lost: flower at
+ * K = 16 (1.0 M) 0.437 against 0.426, china at K = 4 (0.4 M) 0.364 against 0.345; china at K = 8
+ * (0.8 M) gained 7 ms.
  */
 export const RESTART_HELPER_FROM_WORK = 1_500_000;
 
