@@ -1,6 +1,6 @@
 // The pipeline's bookkeeping: the error reported is the error over every pixel, exactly.
 import { describe, expect, it } from 'vitest';
-import { prepareImage, quantizeImage } from '../src/pipeline/quantize.js';
+import { helperUse, prepareImage, quantizeImage, RESTART_HELPER_MAX_POINTS } from '../src/pipeline/quantize.js';
 import type { DecodedImage } from '../src/types.js';
 
 function image(width: number, height: number, channels: 3 | 4, alpha: (p: number) => number): DecodedImage {
@@ -35,5 +35,23 @@ describe('quantizeImage', () => {
       }
       expect(q.mse).toBe(sse / (decoded.width * decoded.height * compared));
     }
+  });
+});
+
+describe('how a fit uses the helper thread', () => {
+  it('runs a restart there when restarts have the work, lends its steps from HELPER_FROM_WORK, and neither below', () => {
+    const china = 96_615;
+    expect(helperUse(china, 16, 3)).toBe('restart'); // 1.5 M
+    expect(helperUse(china, 32, 3)).toBe('restart'); // 3.1 M, below HELPER_FROM_WORK
+    expect(helperUse(china, 8, 3)).toBeUndefined(); // 0.8 M
+    expect(helperUse(china, 16, 1)).toBeUndefined(); // one run: nothing to run there
+    expect(helperUse(china, 256, 1)).toBe('steps');
+    expect(helperUse(china, 64, 1)).toBeUndefined();
+    // Above HELPER_FROM_WORK, restarts beyond the filtering Lloyd's K lend their steps instead.
+    expect(helperUse(500_000, 32, 3)).toBe('steps');
+    expect(helperUse(500_000, 24, 3)).toBe('restart');
+    // Above the cap on colours, the restarts stay on one thread (and lend steps where those pay).
+    expect(helperUse(RESTART_HELPER_MAX_POINTS + 1, 16, 3)).toBe('steps');
+    expect(helperUse(RESTART_HELPER_MAX_POINTS, 16, 3)).toBe('restart');
   });
 });
