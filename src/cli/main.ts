@@ -122,7 +122,7 @@ export function makeProgram(run: (inputs: string[], options: CliOptions) => Prom
     .option('--tol <x>', "stop when centres move less than this, relative to the data's variance (scikit-learn's meaning)", numberIn(0, 1), IMAGE_TOL)
     .option('--sample <n>', 'fit on n pixels drawn with the seed, then assign every pixel (fast on big images)', integerIn(1, 2 ** 31))
     .option('--max-pixels <n>', 'refuse larger images before decoding them', integerIn(1, Number.MAX_SAFE_INTEGER), DEFAULT_MAX_PIXELS)
-    .option('-j, --jobs <n>', 'threads for several inputs or K, or to help the k-means of a single big image (results and bytes are the same for any n)', integerIn(1, 256), availableParallelism())
+    .option('-j, --jobs <n>', 'threads for several inputs or K, or to help the k-means of one image (a share of each step, or one of the restarts) when it has the work (results and bytes are the same for any n)', integerIn(1, 256), availableParallelism())
     .option('-f, --force', 'replace existing output files')
     .option('-q, --quiet', 'print nothing but errors')
     .option('--verbose', 'print the stack of an internal error')
