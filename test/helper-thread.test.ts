@@ -215,7 +215,7 @@ describe('a restart offered to the helper thread', () => {
     const offers: HelperLoan[] = [];
     const thread = offering(worker, offers);
     for (const [init, seed] of [['kmeans++', 11], ['random', 12]] as const) {
-      const offered = offerRestart(thread, index, settings, init, seed);
+      const offered = offerRestart(thread, index, settings, init, seed)!;
       // Waits until the helper has taken it (the state leaves RUN), so that it runs there.
       const { ints } = controlViews(offers[offers.length - 1].memory.buffer, 0);
       for (let waited = 0; Atomics.load(ints, 0) === 2 && waited < 20_000; waited += 5) await new Promise((r) => setTimeout(r, 5));
@@ -269,7 +269,7 @@ describe('a restart offered to the helper thread', () => {
       for (const target of [stalled, failing]) {
         const offers: HelperLoan[] = [];
         const thread = offering(target, offers);
-        const offered = offerRestart(thread, index, settings, 'kmeans++', 21);
+        const offered = offerRestart(thread, index, settings, 'kmeans++', 21)!;
         if (target === failing) {
           const { ints } = controlViews(offers[0].memory.buffer, 0);
           for (let waited = 0; Atomics.load(ints, 0) !== 6 && waited < 20_000; waited += 5) await new Promise((r) => setTimeout(r, 5));

@@ -90,8 +90,15 @@ function viewsOf(buffer: ArrayBuffer, layout: Record<string, number>): Record<Ar
  * Offers the helper restart `seed` on copies of the index's points, weights, Morton order and
  * (for the filtering Lloyd) k-d tree, in memory both threads share, and returns at once. If the
  * helper has not taken it by the time it is collected, this thread runs it (on the index itself).
+ * Undefined when the memory for the copies cannot be had: then nothing is offered.
  */
-export function offerRestart(helper: Helper & Required<Pick<Helper, 'offer'>>, index: PointIndex, settings: RestartSettings, init: 'kmeans++' | 'random', seed: number): OfferedRestart {
+export function offerRestart(
+  helper: Helper & Required<Pick<Helper, 'offer'>>,
+  index: PointIndex,
+  settings: RestartSettings,
+  init: 'kmeans++' | 'random',
+  seed: number,
+): OfferedRestart | undefined {
   const { points, n, d, weights } = index;
   const { k } = settings;
   const morton = index.mortonOrder();
@@ -113,7 +120,12 @@ export function offerRestart(helper: Helper & Required<Pick<Helper, 'offer'>>, i
     at += Math.ceil((lengths[name] * ARRAYS[name].BYTES_PER_ELEMENT) / 8) * 8;
   }
   const pages = Math.ceil(at / 65536);
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  } catch {
+    return undefined; // no memory for the copies (above 4 GiB, or none left): no offer
+  }
   const { buffer } = memory;
   const views = viewsOf(buffer, layout);
   views.points.set(points.subarray(0, n * d));
