@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { CentreTree, foundDist2, foundLabel, nearestList, nearestOne } from '../src/core/kdtree.js';
 import { assignNearest } from '../src/core/nearest.js';
-import { CentreRows, walkNearest } from '../src/core/rows.js';
+import { CentreRows, rowLength, walkNearest } from '../src/core/rows.js';
+import { allocateLloyd, wasmKernelAvailable, WASM_ROWS_MAX_K } from '../src/core/lloyd-memory.js';
 import { makeRng } from '../src/core/rng.js';
 
 /** The m nearest by a plain scan: by distance, then index (the first is the brute-force label). */
@@ -117,6 +118,62 @@ describe('centre rows', () => {
     expect(rows.builds).toBeGreaterThan(1);
     expect(rows.builds).toBeLessThan(12);
   });
+});
+
+describe('centre rows found by the kernel (brute force in WebAssembly)', () => {
+  const KERNEL_CASES = [
+    [3, 1, false],
+    [3, 2, true],
+    [3, 5, false],
+    [3, 26, true],
+    [3, 27, true],
+    [3, 40, true],
+    [4, 100, false],
+    [4, 100, true],
+    [3, WASM_ROWS_MAX_K, false],
+    [3, WASM_ROWS_MAX_K, true],
+  ] as const;
+
+  it.skipIf(!wasmKernelAvailable()).each(KERNEL_CASES)(
+    'lists each centre’s nearest as the plain scan does, and makes the same rows as the tree (d=%i, K=%i, grid=%s)',
+    (d, k, grid) => {
+      const { c } = data(1, k, d, 3 * k + d, grid);
+      const memory = allocateLloyd(1, k, d, 'wasm');
+      try {
+        const nearest = memory.nearestRows!;
+        expect(nearest).toBeDefined();
+        memory.centres.set(c);
+        nearest.find();
+        const m = rowLength(k) + 2;
+        for (let a = 0; a < k; a++) {
+          const expected = bruteList(c, a, c, d, Math.min(m, k));
+          const labels = Array.from(nearest.labels.subarray(a * m, a * m + m));
+          const dist2 = Array.from(nearest.dist2.subarray(a * m, a * m + m));
+          // Lists longer than K end with -1 at an infinite distance.
+          expect(labels).toEqual([...expected.labels, ...Array<number>(m - expected.labels.length).fill(-1)]);
+          expect(dist2).toEqual([...expected.dist2, ...Array<number>(m - expected.dist2.length).fill(Infinity)]);
+        }
+        // Rows found by the kernel, the tree and the plain scan of CentreRows are the same.
+        const byKernel = new CentreRows(k, d, { ids: memory.rowIds, suffixMin: memory.rowSuffixMin, beyond: memory.rowBeyond, nearest });
+        byKernel.update(memory.centres, () => {
+          throw new Error('the tree is not asked for');
+        });
+        const tree = k > 1 ? new CentreTree(k, d) : undefined;
+        tree?.build(c, k);
+        const byTree = new CentreRows(k, d);
+        byTree.update(c, () => tree);
+        const byScan = new CentreRows(k, d);
+        byScan.update(c, () => undefined);
+        for (const rows of [byTree, byScan]) {
+          expect(Array.from(rows.ids)).toEqual(Array.from(byKernel.ids));
+          expect(Array.from(rows.suffixMin)).toEqual(Array.from(byKernel.suffixMin));
+          expect(Array.from(rows.beyond)).toEqual(Array.from(byKernel.beyond));
+        }
+      } finally {
+        memory.release();
+      }
+    },
+  );
 });
 
 describe('assignNearest', () => {

@@ -2,7 +2,7 @@
 // when they run here, so that they read it in place; in a plain buffer otherwise. The
 // TypeScript methods in lloyd.ts are the reference the kernels are tested against.
 import { CONTROL_BYTES, controlViews, lendArena, type Helper, type HelperLoan } from './helper-thread.js';
-import { rowLength } from './rows.js';
+import { rowLength, type NearestRows } from './rows.js';
 import { Arena, kernelAvailable, type Kernel } from './wasm.js';
 import { WASM_BASE64 } from './wasm/assign.generated.js';
 
@@ -28,6 +28,8 @@ export interface LloydMemory {
   rowIds: Int32Array;
   rowSuffixMin: Float64Array;
   rowBeyond: Float64Array;
+  /** The compiled brute-force finder of each centre's nearest for the rows (see CentreRows), up to WASM_ROWS_MAX_K. */
+  nearestRows: NearestRows | undefined;
   /**
    * The compiled screen of points from..to − 1 (see PrunedLloyd.screen), listing the crossers from
    * crossers[at] on (default 0): how many crossed, and the distances it computed.
@@ -77,6 +79,13 @@ export interface LloydMemory {
 const SCAN_ALL_MAX_K = 256;
 
 /**
+ * Most centres whose rows the kernel finds by brute force (K² distances a build) rather than the
+ * TypeScript k-d tree: at K = 256 the tree's code is hardly used before V8 has compiled it, and a
+ * fresh process then spends more time on it, and on compiling it, than the kernel on all K².
+ */
+export const WASM_ROWS_MAX_K = 256;
+
+/**
  * Points a chunk of an assign step shared with a helper thread: each side takes the next chunk
  * until none is left, so a side held up (its core taken by other work) leaves the rest to the
  * other. china.jpg: 24 chunks a step.
@@ -95,8 +104,11 @@ export function wasmKernelAvailable(): boolean {
 /** Memory for n points and k centres in d dimensions; the kernels' for kernel 'wasm' when they run. */
 export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): LloydMemory {
   const row = rowLength(k);
+  // The nearest-rows scratch: each centre's row, itself and the first centre outside it.
+  const found = kernel === 'wasm' && k <= WASM_ROWS_MAX_K ? k * (row + 2) : 0;
   const bytes = Arena.size(16, 16, CONTROL_BYTES, 8 * d * n, 8 * n, 8 * d * k, 8 * d * k, 8 * k, 8 * k, 8 * k, 8 * k,
-    8 * k, 8 * k * row, 8 * k, 8 * k, 8 * d * k, 8 * k, 16 * n, 4 * n, 4 * k * row, 4 * n, 4 * chunksOf(n), 2 * n);
+    8 * k, 8 * k * row, 8 * k, 8 * k, 8 * d * k, 8 * k, 8 * found, 16 * n, 4 * n, 4 * k * row, 4 * n, 4 * chunksOf(n),
+    4 * found, 2 * n);
   const arena = new Arena(bytes, WASM_BASE64, kernel, true);
   const counter = arena.i32(4);
   const helperCounter = arena.i32(4);
@@ -122,6 +134,7 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
     helperSums: arena.f64(k * d),
     helperMass: arena.f64(k),
     labels: arena.u16(n),
+    nearestRows: undefined,
     screen: undefined,
     settle: undefined,
     accumulate: undefined,
@@ -146,6 +159,11 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
       return { maxAbs: out[0], totalWeight: out[1], integral };
     };
     m.startLabels = () => exports.startLabels(n, k, m.labels.byteOffset, m.others.byteOffset);
+    if (found > 0) {
+      const dist2 = arena.f64(found);
+      const labels = arena.i32(found);
+      m.nearestRows = { labels, dist2, find: () => exports.nearestRows(k, d, row + 2, m.centres.byteOffset, labels.byteOffset, dist2.byteOffset) };
+    }
   }
   const scanK = k <= SCAN_ALL_MAX_K ? k : 0;
   if (screen && settle) {

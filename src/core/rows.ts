@@ -26,6 +26,16 @@ export function rowLength(k: number): number {
   return Math.min(ROW_LENGTH, Math.max(k - 1, 0));
 }
 
+/**
+ * Finds every centre's m = row length + 2 nearest centres at once (itself among them), into
+ * `labels` and `dist2` at a·m, sorted as insertFound sorts: what a row build asks the tree for.
+ */
+export interface NearestRows {
+  find(): void;
+  labels: Int32Array;
+  dist2: Float64Array;
+}
+
 export class CentreRows {
   readonly k: number;
   readonly d: number;
@@ -50,8 +60,19 @@ export class CentreRows {
   /** Times the rows were found (for benchmarks). */
   builds = 0;
 
-  /** `storage` (optional) holds the arrays a walk reads, e.g. in a kernel's memory (sizes as rowLength says). */
-  constructor(k: number, d: number, storage?: { ids: Int32Array; suffixMin: Float64Array; beyond: Float64Array }) {
+  /** Finds the rows without the tree (optional; see NearestRows). */
+  private readonly nearest: NearestRows | undefined;
+
+  /**
+   * `storage` (optional) holds the arrays a walk reads, e.g. in a kernel's memory (sizes as
+   * rowLength says), and `nearest` the kernel that finds the rows.
+   */
+  constructor(
+    k: number,
+    d: number,
+    storage?: { ids: Int32Array; suffixMin: Float64Array; beyond: Float64Array; nearest?: NearestRows },
+  ) {
+    this.nearest = storage?.nearest;
     this.k = k;
     this.d = d;
     this.length = rowLength(k);
@@ -69,7 +90,7 @@ export class CentreRows {
   /**
    * Brings the rows up to date with `centres` (k·d): finds them again if the centres moved too far
    * since, else refreshes their distances. `tree` gives a k-d tree built over the centres (or none
-   * at small K); it is asked for only when the rows are found again.
+   * at small K); it is asked for only when the rows are found again, and not at all with `nearest`.
    */
   update(centres: Float64Array, tree: () => CentreTree | undefined): void {
     const { k, d, moved, centresAtBuild } = this;
@@ -81,18 +102,25 @@ export class CentreRows {
         if (v > maxMoved) maxMoved = v;
       }
     }
-    if (!this.built || maxMoved > REBUILD_FRACTION * this.meanBeyond) this.build(centres, tree());
+    if (!this.built || maxMoved > REBUILD_FRACTION * this.meanBeyond) this.build(centres, this.nearest ? undefined : tree());
     else this.refresh(centres, maxMoved);
   }
 
   private build(centres: Float64Array, tree: CentreTree | undefined): void {
-    const { k, d, length, ids, beyondAtBuild, beyondId, seeds } = this;
+    const { k, d, length, ids, beyondAtBuild, beyondId, seeds, nearest } = this;
     // The centre itself and the first centre outside the row come back too.
     const m = length + 2;
     let sum = 0;
     let finite = 0;
+    nearest?.find();
+    // Where each centre's list is: in `nearest`'s, or in foundLabel and foundDist2 from 0.
+    const labels: Int32Array = nearest ? nearest.labels : foundLabel;
+    const dists: Float64Array = nearest ? nearest.dist2 : foundDist2;
+    let at = 0;
     for (let a = 0; a < k; a++) {
-      if (tree) {
+      if (nearest) {
+        at = a * m;
+      } else if (tree) {
         // Seeded with the row as it was: most of it still is, so the tree walk starts with the
         // right radius and looks at little else.
         let count = 0;
@@ -113,12 +141,12 @@ export class CentreRows {
       let t = 0;
       let outside = Infinity;
       beyondId[a] = -1;
-      for (let s = 0; s < m; s++) {
-        const j = foundLabel[s];
+      for (let s = at; s < at + m; s++) {
+        const j = labels[s];
         if (j === a) continue;
         if (t === length) {
           if (j >= 0) {
-            outside = Math.sqrt(foundDist2[s]);
+            outside = Math.sqrt(dists[s]);
             beyondId[a] = j;
           }
           break;

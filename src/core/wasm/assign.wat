@@ -550,4 +550,73 @@
           (i32.or (local.get $a) (i32.shl (local.get $a) (i32.const 16))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $point))))
+
+  ;; Each centre's m nearest centres (itself among them), by brute force over all k: for centre a,
+  ;; labels[a·m + t] and dist2[a·m + t] (byte offsets) hold the t-th nearest, sorted by squared
+  ;; distance, then index (the order of insertFound in kdtree.ts: the candidates come in index
+  ;; order, so a tie never displaces an entry), -1 and +inf where k < m. What CentreRows.build asks
+  ;; the k-d tree for (rows.ts), without the tree: K² distances.
+  (func (export "nearestRows")
+    (param $k i32) (param $d i32) (param $m i32) (param $centres i32) (param $labels i32) (param $dist2 i32)
+    (local $a i32) (local $j i32) (local $t i32) (local $count i32) (local $ca i32) (local $cj i32)
+    (local $lrow i32) (local $drow i32) (local $at i32)
+    (local $s f64) (local $diff f64) (local $last f64) (local $prev f64)
+    (block $rows (loop $row
+      (br_if $rows (i32.ge_u (local.get $a) (local.get $k)))
+      (local.set $lrow (i32.add (local.get $labels) (i32.shl (i32.mul (local.get $a) (local.get $m)) (i32.const 2))))
+      (local.set $drow (i32.add (local.get $dist2) (i32.shl (i32.mul (local.get $a) (local.get $m)) (i32.const 3))))
+      (local.set $t (i32.const 0))
+      (block $filled (loop $fill
+        (br_if $filled (i32.ge_u (local.get $t) (local.get $m)))
+        (i32.store (i32.add (local.get $lrow) (i32.shl (local.get $t) (i32.const 2))) (i32.const -1))
+        (f64.store (i32.add (local.get $drow) (i32.shl (local.get $t) (i32.const 3))) (f64.const inf))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $fill)))
+      (local.set $ca (i32.add (local.get $centres) (i32.shl (i32.mul (local.get $a) (local.get $d)) (i32.const 3))))
+      (local.set $count (i32.const 0))
+      (local.set $last (f64.const inf))
+      (local.set $j (i32.const 0))
+      (block $candidates (loop $candidate
+        (br_if $candidates (i32.ge_u (local.get $j) (local.get $k)))
+        (local.set $cj (i32.add (local.get $centres) (i32.shl (i32.mul (local.get $j) (local.get $d)) (i32.const 3))))
+        (if (i32.eq (local.get $d) (i32.const 3))
+          (then (local.set $s (call $dist3 (local.get $ca) (local.get $cj))))
+          (else
+            ;; Summed over the coordinates in order, as dist2 does.
+            (local.set $s (f64.const 0))
+            (local.set $t (i32.const 0))
+            (block $summed (loop $coordinate
+              (br_if $summed (i32.ge_u (local.get $t) (local.get $d)))
+              (local.set $diff (f64.sub
+                (f64.load (i32.add (local.get $ca) (i32.shl (local.get $t) (i32.const 3))))
+                (f64.load (i32.add (local.get $cj) (i32.shl (local.get $t) (i32.const 3))))))
+              (local.set $s (f64.add (local.get $s) (f64.mul (local.get $diff) (local.get $diff))))
+              (local.set $t (i32.add (local.get $t) (i32.const 1)))
+              (br $coordinate)))))
+        ;; A full list keeps a candidate only when it is strictly nearer than its last entry.
+        (if (i32.or (i32.lt_u (local.get $count) (local.get $m)) (f64.lt (local.get $s) (local.get $last)))
+          (then
+            (local.set $at (select (local.get $count) (i32.sub (local.get $m) (i32.const 1))
+              (i32.lt_u (local.get $count) (local.get $m))))
+            (block $placed (loop $shift
+              (br_if $placed (i32.eqz (local.get $at)))
+              (local.set $prev (f64.load (i32.add (local.get $drow)
+                (i32.shl (i32.sub (local.get $at) (i32.const 1)) (i32.const 3)))))
+              (br_if $placed (i32.eqz (f64.gt (local.get $prev) (local.get $s))))
+              (f64.store (i32.add (local.get $drow) (i32.shl (local.get $at) (i32.const 3))) (local.get $prev))
+              (i32.store (i32.add (local.get $lrow) (i32.shl (local.get $at) (i32.const 2)))
+                (i32.load (i32.add (local.get $lrow) (i32.shl (i32.sub (local.get $at) (i32.const 1)) (i32.const 2)))))
+              (local.set $at (i32.sub (local.get $at) (i32.const 1)))
+              (br $shift)))
+            (f64.store (i32.add (local.get $drow) (i32.shl (local.get $at) (i32.const 3))) (local.get $s))
+            (i32.store (i32.add (local.get $lrow) (i32.shl (local.get $at) (i32.const 2))) (local.get $j))
+            (if (i32.lt_u (local.get $count) (local.get $m))
+              (then (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+            (if (i32.eq (local.get $count) (local.get $m))
+              (then (local.set $last (f64.load (i32.add (local.get $drow)
+                (i32.shl (i32.sub (local.get $m) (i32.const 1)) (i32.const 3)))))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $candidate)))
+      (local.set $a (i32.add (local.get $a) (i32.const 1)))
+      (br $row))))
 )
