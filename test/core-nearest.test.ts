@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { CentreTree, foundDist2, foundLabel, nearestList, nearestOne } from '../src/core/kdtree.js';
 import { assignNearest } from '../src/core/nearest.js';
-import { CentreRows, rowLength, walkNearest } from '../src/core/rows.js';
+import { CentreRows, walkNearest } from '../src/core/rows.js';
 import { allocateLloyd, wasmKernelAvailable, WASM_ROWS_MAX_K } from '../src/core/lloyd-memory.js';
 import { makeRng } from '../src/core/rng.js';
 
@@ -120,7 +120,7 @@ describe('centre rows', () => {
   });
 });
 
-describe('centre rows found by the kernel (brute force in WebAssembly)', () => {
+describe('centre rows kept by the kernel (WebAssembly)', () => {
   const KERNEL_CASES = [
     [3, 1, false],
     [3, 2, true],
@@ -132,43 +132,44 @@ describe('centre rows found by the kernel (brute force in WebAssembly)', () => {
     [4, 100, true],
     [3, WASM_ROWS_MAX_K, false],
     [3, WASM_ROWS_MAX_K, true],
+    // Above WASM_ROWS_MAX_K the tree finds the rows and the kernel refreshes them.
+    [3, WASM_ROWS_MAX_K + 44, false],
+    [4, WASM_ROWS_MAX_K + 44, true],
   ] as const;
 
   it.skipIf(!wasmKernelAvailable()).each(KERNEL_CASES)(
-    'lists each centre’s nearest as the plain scan does, and makes the same rows as the tree (d=%i, K=%i, grid=%s)',
+    'finds and refreshes the rows the tree and the plain scan do, while the centres drift (d=%i, K=%i, grid=%s)',
     (d, k, grid) => {
       const { c } = data(1, k, d, 3 * k + d, grid);
       const memory = allocateLloyd(1, k, d, 'wasm');
       try {
-        const nearest = memory.nearestRows!;
-        expect(nearest).toBeDefined();
-        memory.centres.set(c);
-        nearest.find();
-        const m = rowLength(k) + 2;
-        for (let a = 0; a < k; a++) {
-          const expected = bruteList(c, a, c, d, Math.min(m, k));
-          const labels = Array.from(nearest.labels.subarray(a * m, a * m + m));
-          const dist2 = Array.from(nearest.dist2.subarray(a * m, a * m + m));
-          // Lists longer than K end with -1 at an infinite distance.
-          expect(labels).toEqual([...expected.labels, ...Array<number>(m - expected.labels.length).fill(-1)]);
-          expect(dist2).toEqual([...expected.dist2, ...Array<number>(m - expected.dist2.length).fill(Infinity)]);
-        }
-        // Rows found by the kernel, the tree and the plain scan of CentreRows are the same.
-        const byKernel = new CentreRows(k, d, { ids: memory.rowIds, suffixMin: memory.rowSuffixMin, beyond: memory.rowBeyond, nearest });
-        byKernel.update(memory.centres, () => {
-          throw new Error('the tree is not asked for');
-        });
-        const tree = k > 1 ? new CentreTree(k, d) : undefined;
-        tree?.build(c, k);
+        expect(memory.rowsKernel).toBeDefined();
+        expect(memory.rowsKernel!.build !== undefined).toBe(k <= WASM_ROWS_MAX_K);
+        const tree = new CentreTree(k, d);
+        const byKernel = new CentreRows(k, d, memory.rows, memory.rowsKernel);
         const byTree = new CentreRows(k, d);
-        byTree.update(c, () => tree);
         const byScan = new CentreRows(k, d);
-        byScan.update(c, () => undefined);
-        for (const rows of [byTree, byScan]) {
-          expect(Array.from(rows.ids)).toEqual(Array.from(byKernel.ids));
-          expect(Array.from(rows.suffixMin)).toEqual(Array.from(byKernel.suffixMin));
-          expect(Array.from(rows.beyond)).toEqual(Array.from(byKernel.beyond));
+        const rng = makeRng('kernel drift');
+        for (let step = 0; step < 8; step++) {
+          // Small moves (rows refreshed), now and then a big one (rows found again); on the grid
+          // the centres stay on it, so that ties stay.
+          const size = step % 4 === 3 ? 40 : grid ? 0 : 0.3;
+          if (step > 0) for (let t = 0; t < c.length; t++) c[t] += grid ? Math.round((rng() - 0.5) * size / 16) * 16 : (rng() - 0.5) * size;
+          memory.centres.set(c);
+          tree.build(c, k);
+          byKernel.update(memory.centres, () => (k <= WASM_ROWS_MAX_K ? expect.unreachable('the tree is not asked for') : tree));
+          byTree.update(c, () => tree);
+          byScan.update(c, () => undefined);
+          for (const rows of [byTree, byScan]) {
+            expect(Array.from(byKernel.ids)).toEqual(Array.from(rows.ids));
+            expect(Array.from(byKernel.dist)).toEqual(Array.from(rows.dist));
+            expect(Array.from(byKernel.suffixMin)).toEqual(Array.from(rows.suffixMin));
+            expect(Array.from(byKernel.beyond)).toEqual(Array.from(rows.beyond));
+            expect(byKernel.builds).toBe(rows.builds);
+          }
         }
+        // Rows that hold every other centre have nothing outside to loosen: they are found once.
+        if (k > 25) expect(byKernel.builds).toBeGreaterThan(1);
       } finally {
         memory.release();
       }

@@ -2,7 +2,7 @@
 // when they run here, so that they read it in place; in a plain buffer otherwise. The
 // TypeScript methods in lloyd.ts are the reference the kernels are tested against.
 import { CONTROL_BYTES, controlViews, lendArena, type Helper, type HelperLoan } from './helper-thread.js';
-import { rowLength, type NearestRows } from './rows.js';
+import { rowLength, type RowsKernel, type RowsStorage } from './rows.js';
 import { Arena, kernelAvailable, type Kernel } from './wasm.js';
 import { WASM_BASE64 } from './wasm/assign.generated.js';
 
@@ -24,12 +24,10 @@ export interface LloydMemory {
   restTravelled: Float64Array;
   half: Float64Array;
   reach: Float64Array;
-  /** Storage of the rows of nearest centres (see CentreRows). */
-  rowIds: Int32Array;
-  rowSuffixMin: Float64Array;
-  rowBeyond: Float64Array;
-  /** The compiled brute-force finder of each centre's nearest for the rows (see CentreRows), up to WASM_ROWS_MAX_K. */
-  nearestRows: NearestRows | undefined;
+  /** Storage of the rows of nearest centres (see CentreRows); the kernel reads ids, suffixMin and beyond. */
+  rows: RowsStorage;
+  /** The rows' loops compiled, over `rows` and `centres` (finding the rows too up to WASM_ROWS_MAX_K). */
+  rowsKernel: RowsKernel | undefined;
   /**
    * The compiled screen of points from..to − 1 (see PrunedLloyd.screen), listing the crossers from
    * crossers[at] on (default 0): how many crossed, and the distances it computed.
@@ -81,7 +79,9 @@ const SCAN_ALL_MAX_K = 256;
 /**
  * Most centres whose rows the kernel finds by brute force (K² distances a build) rather than the
  * TypeScript k-d tree: at K = 256 the tree's code is hardly used before V8 has compiled it, and a
- * fresh process then spends more time on it, and on compiling it, than the kernel on all K².
+ * fresh process then spends more time on it, and on compiling it, than the kernel on all K²
+ * (china.jpg at K = 64, 128, 256 and flower.jpg at 256: 28-36 ms sooner). At K = 512 the two are
+ * even, at 1024 the tree is 86 ms sooner.
  */
 export const WASM_ROWS_MAX_K = 256;
 
@@ -106,12 +106,13 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
   const row = rowLength(k);
   // The nearest-rows scratch: each centre's row, itself and the first centre outside it.
   const found = kernel === 'wasm' && k <= WASM_ROWS_MAX_K ? k * (row + 2) : 0;
-  const bytes = Arena.size(16, 16, CONTROL_BYTES, 8 * d * n, 8 * n, 8 * d * k, 8 * d * k, 8 * k, 8 * k, 8 * k, 8 * k,
-    8 * k, 8 * k * row, 8 * k, 8 * k, 8 * d * k, 8 * k, 8 * found, 16 * n, 4 * n, 4 * k * row, 4 * n, 4 * chunksOf(n),
-    4 * found, 2 * n);
+  const bytes = Arena.size(16, 16, 16, CONTROL_BYTES, 8 * d * n, 8 * n, 8 * d * k, 8 * d * k, 8 * k, 8 * k, 8 * k,
+    8 * k, 8 * k, 8 * k * row, 8 * k * row, 8 * k, 8 * k, 8 * d * k, 8 * k, 8 * k, 8 * d * k, 8 * k, 8 * found,
+    16 * n, 4 * n, 4 * k * row, 4 * n, 4 * chunksOf(n), 4 * found, 2 * n);
   const arena = new Arena(bytes, WASM_BASE64, kernel, true);
   const counter = arena.i32(4);
   const helperCounter = arena.i32(4);
+  const rowsOut = arena.f64(2);
   const control = arena.i32(CONTROL_BYTES / 4);
   const m: LloydMemory = {
     points: arena.f64(n * d),
@@ -123,18 +124,24 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
     restTravelled: arena.f64(k),
     half: arena.f64(k),
     reach: arena.f64(k),
-    rowSuffixMin: arena.f64(k * row),
-    rowBeyond: arena.f64(k),
+    rows: {
+      suffixMin: arena.f64(k * row),
+      dist: arena.f64(k * row),
+      beyond: arena.f64(k),
+      beyondAtBuild: arena.f64(k),
+      centresAtBuild: arena.f64(k * d),
+      moved: arena.f64(k),
+      ids: arena.i32(k * row),
+    },
+    rowsKernel: undefined,
     bounds: arena.f32(4 * n),
     crossers: arena.i32(n),
-    rowIds: arena.i32(k * row),
     others: arena.u16(2 * n),
     chunkLeft: arena.i32(chunksOf(n)),
     helperReach: arena.f64(k),
     helperSums: arena.f64(k * d),
     helperMass: arena.f64(k),
     labels: arena.u16(n),
-    nearestRows: undefined,
     screen: undefined,
     settle: undefined,
     accumulate: undefined,
@@ -159,11 +166,23 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
       return { maxAbs: out[0], totalWeight: out[1], integral };
     };
     m.startLabels = () => exports.startLabels(n, k, m.labels.byteOffset, m.others.byteOffset);
+    const r = m.rows;
+    const rowsKernel: RowsKernel = {
+      moved: () => exports.rowsMoved(k, d, m.centres.byteOffset, r.centresAtBuild.byteOffset, r.moved.byteOffset),
+      refresh: (maxMoved) =>
+        exports.rowsRefresh(k, d, row, m.centres.byteOffset, r.ids.byteOffset, r.dist.byteOffset, r.suffixMin.byteOffset,
+          r.beyond.byteOffset, r.beyondAtBuild.byteOffset, r.moved.byteOffset, maxMoved),
+    };
     if (found > 0) {
       const dist2 = arena.f64(found);
       const labels = arena.i32(found);
-      m.nearestRows = { labels, dist2, find: () => exports.nearestRows(k, d, row + 2, m.centres.byteOffset, labels.byteOffset, dist2.byteOffset) };
+      rowsKernel.build = () => {
+        exports.nearestRows(k, d, row + 2, m.centres.byteOffset, labels.byteOffset, dist2.byteOffset);
+        exports.rowsBuild(k, row, labels.byteOffset, dist2.byteOffset, r.ids.byteOffset, r.beyondAtBuild.byteOffset, rowsOut.byteOffset);
+        return { sum: rowsOut[0], finite: rowsOut[1] };
+      };
     }
+    m.rowsKernel = rowsKernel;
   }
   const scanK = k <= SCAN_ALL_MAX_K ? k : 0;
   if (screen && settle) {
@@ -180,8 +199,8 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
         const changed = settle(count, eps, exact ? 1 : 0, m.labels.byteOffset, m.others.byteOffset,
           m.bounds.byteOffset, m.points.byteOffset, m.centres.byteOffset, m.travelled.byteOffset,
           m.restTravelled.byteOffset, m.reach.byteOffset, m.crossers.byteOffset + 4 * at, m.weights.byteOffset,
-          m.sums.byteOffset, m.mass.byteOffset, m.rowIds.byteOffset, m.rowSuffixMin.byteOffset,
-          m.rowBeyond.byteOffset, row, scanK, counter.byteOffset);
+          m.sums.byteOffset, m.mass.byteOffset, m.rows.ids.byteOffset, m.rows.suffixMin.byteOffset,
+          m.rows.beyond.byteOffset, row, scanK, counter.byteOffset);
         return { changed, distances: counter[0], searches: counter[1], left: counter[2] };
       };
       m.loan = {
@@ -202,9 +221,9 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
           chunkLeft: m.chunkLeft.byteOffset,
           chunks: chunksOf(n),
           weights: m.weights.byteOffset,
-          rowIds: m.rowIds.byteOffset,
-          rowSuffixMin: m.rowSuffixMin.byteOffset,
-          rowBeyond: m.rowBeyond.byteOffset,
+          rowIds: m.rows.ids.byteOffset,
+          rowSuffixMin: m.rows.suffixMin.byteOffset,
+          rowBeyond: m.rows.beyond.byteOffset,
           reach: m.helperReach.byteOffset,
           sums: m.helperSums.byteOffset,
           mass: m.helperMass.byteOffset,

@@ -314,12 +314,7 @@ class PrunedLloyd {
     this.movers = new Int32Array(k);
     // Rows hold every other centre up to K = ROW_LENGTH + 1: no walk runs off its row, no tree.
     this.tree = k > ROW_LENGTH + 1 ? new CentreTree(k, d) : undefined;
-    this.rows = new CentreRows(k, d, {
-      ids: memory.rowIds,
-      suffixMin: memory.rowSuffixMin,
-      beyond: memory.rowBeyond,
-      nearest: memory.nearestRows,
-    });
+    this.rows = new CentreRows(k, d, memory.rows, memory.rowsKernel);
     const scanned = memory.scan?.();
     this.eps = scanned ? marginFor(scanned.maxAbs) : boundMargin(points, n, d);
     this.exact = scanned ? scanned.integral && scanned.totalWeight * scanned.maxAbs < 2 ** 53 : exactSums(points, n, d, weights);

@@ -26,14 +26,32 @@ export function rowLength(k: number): number {
   return Math.min(ROW_LENGTH, Math.max(k - 1, 0));
 }
 
+/** The arrays of CentreRows, sized as rowLength says (e.g. in a kernel's memory: see RowsKernel). */
+export interface RowsStorage {
+  ids: Int32Array;
+  suffixMin: Float64Array;
+  beyond: Float64Array;
+  dist: Float64Array;
+  beyondAtBuild: Float64Array;
+  centresAtBuild: Float64Array;
+  moved: Float64Array;
+}
+
 /**
- * Finds every centre's m = row length + 2 nearest centres at once (itself among them), into
- * `labels` and `dist2` at a·m, sorted as insertFound sorts: what a row build asks the tree for.
+ * CentreRows' loops compiled (wasm/assign.wat), over a storage in the kernel's memory and the
+ * centres there: the same arithmetic as the TypeScript loops, which stay as the reference.
  */
-export interface NearestRows {
-  find(): void;
-  labels: Int32Array;
-  dist2: Float64Array;
+export interface RowsKernel {
+  /** Fills `moved` (how far each centre is from where it was at the last build); returns the largest. */
+  moved(): number;
+  /** Refreshes the rows' distances, suffix minima and the bounds for the centres outside. */
+  refresh(maxMoved: number): void;
+  /**
+   * Finds every row again, by brute force (K² distances; optional: without it the tree finds
+   * them); returns the sum of the finite distances to the first centre outside each row and how
+   * many are finite.
+   */
+  build?(): { sum: number; finite: number };
 }
 
 export class CentreRows {
@@ -60,104 +78,102 @@ export class CentreRows {
   /** Times the rows were found (for benchmarks). */
   builds = 0;
 
-  /** Finds the rows without the tree (optional; see NearestRows). */
-  private readonly nearest: NearestRows | undefined;
-
   /**
-   * `storage` (optional) holds the arrays a walk reads, e.g. in a kernel's memory (sizes as
-   * rowLength says), and `nearest` the kernel that finds the rows.
+   * `storage` (optional) holds the arrays, e.g. in a kernel's memory, and `kernel` runs the loops
+   * over them (then `update` must be given the centres the kernel reads).
    */
   constructor(
     k: number,
     d: number,
-    storage?: { ids: Int32Array; suffixMin: Float64Array; beyond: Float64Array; nearest?: NearestRows },
+    storage?: RowsStorage,
+    private readonly kernel?: RowsKernel,
   ) {
-    this.nearest = storage?.nearest;
     this.k = k;
     this.d = d;
     this.length = rowLength(k);
     this.ids = storage?.ids ?? new Int32Array(k * this.length);
-    this.dist = new Float64Array(k * this.length);
+    this.dist = storage?.dist ?? new Float64Array(k * this.length);
     this.suffixMin = storage?.suffixMin ?? new Float64Array(k * this.length);
     this.beyond = storage?.beyond ?? new Float64Array(k);
-    this.beyondAtBuild = new Float64Array(k);
+    this.beyondAtBuild = storage?.beyondAtBuild ?? new Float64Array(k);
     this.beyondId = new Int32Array(k).fill(-1);
     this.seeds = new Int32Array(this.length + 2);
-    this.centresAtBuild = new Float64Array(k * d);
-    this.moved = new Float64Array(k);
+    this.centresAtBuild = storage?.centresAtBuild ?? new Float64Array(k * d);
+    this.moved = storage?.moved ?? new Float64Array(k);
   }
 
   /**
    * Brings the rows up to date with `centres` (k·d): finds them again if the centres moved too far
    * since, else refreshes their distances. `tree` gives a k-d tree built over the centres (or none
-   * at small K); it is asked for only when the rows are found again, and not at all with `nearest`.
+   * at small K); it is asked for only when the rows are found again, and not when the kernel finds them.
    */
   update(centres: Float64Array, tree: () => CentreTree | undefined): void {
-    const { k, d, moved, centresAtBuild } = this;
+    const { k, d, moved, centresAtBuild, kernel } = this;
     let maxMoved = 0;
     if (this.built) {
-      for (let j = 0; j < k; j++) {
-        const v = Math.sqrt(dist2(centres, j, centresAtBuild, j, d));
-        moved[j] = v;
-        if (v > maxMoved) maxMoved = v;
+      if (kernel) {
+        maxMoved = kernel.moved();
+      } else {
+        for (let j = 0; j < k; j++) {
+          const v = Math.sqrt(dist2(centres, j, centresAtBuild, j, d));
+          moved[j] = v;
+          if (v > maxMoved) maxMoved = v;
+        }
       }
     }
-    if (!this.built || maxMoved > REBUILD_FRACTION * this.meanBeyond) this.build(centres, this.nearest ? undefined : tree());
+    if (!this.built || maxMoved > REBUILD_FRACTION * this.meanBeyond) this.build(centres, kernel?.build ? undefined : tree());
     else this.refresh(centres, maxMoved);
   }
 
   private build(centres: Float64Array, tree: CentreTree | undefined): void {
-    const { k, d, length, ids, beyondAtBuild, beyondId, seeds, nearest } = this;
-    // The centre itself and the first centre outside the row come back too.
-    const m = length + 2;
+    const { k, d, length, ids, beyondAtBuild, beyondId, seeds, kernel } = this;
     let sum = 0;
     let finite = 0;
-    nearest?.find();
-    // Where each centre's list is: in `nearest`'s, or in foundLabel and foundDist2 from 0.
-    const labels: Int32Array = nearest ? nearest.labels : foundLabel;
-    const dists: Float64Array = nearest ? nearest.dist2 : foundDist2;
-    let at = 0;
-    for (let a = 0; a < k; a++) {
-      if (nearest) {
-        at = a * m;
-      } else if (tree) {
-        // Seeded with the row as it was: most of it still is, so the tree walk starts with the
-        // right radius and looks at little else.
-        let count = 0;
-        seeds[count++] = a;
-        if (this.built) {
-          for (let t = 0; t < length; t++) seeds[count++] = ids[a * length + t];
-          if (beyondId[a] >= 0) seeds[count++] = beyondId[a];
-        }
-        nearestListFrom(centres, a, tree, centres, m, seeds, 0, count);
-      } else {
-        for (let t = 0; t < m; t++) {
-          foundLabel[t] = -1;
-          foundDist2[t] = Infinity;
-        }
-        let count = 0;
-        for (let j = 0; j < k; j++) count = insertFound(dist2(centres, a, centres, j, d), j, m, count);
-      }
-      let t = 0;
-      let outside = Infinity;
-      beyondId[a] = -1;
-      for (let s = at; s < at + m; s++) {
-        const j = labels[s];
-        if (j === a) continue;
-        if (t === length) {
-          if (j >= 0) {
-            outside = Math.sqrt(dists[s]);
-            beyondId[a] = j;
+    if (kernel?.build) {
+      ({ sum, finite } = kernel.build());
+    } else {
+      // The centre itself and the first centre outside the row come back too.
+      const m = length + 2;
+      for (let a = 0; a < k; a++) {
+        if (tree) {
+          // Seeded with the row as it was: most of it still is, so the tree walk starts with the
+          // right radius and looks at little else.
+          let count = 0;
+          seeds[count++] = a;
+          if (this.built) {
+            for (let t = 0; t < length; t++) seeds[count++] = ids[a * length + t];
+            if (beyondId[a] >= 0) seeds[count++] = beyondId[a];
           }
-          break;
+          nearestListFrom(centres, a, tree, centres, m, seeds, 0, count);
+        } else {
+          for (let t = 0; t < m; t++) {
+            foundLabel[t] = -1;
+            foundDist2[t] = Infinity;
+          }
+          let count = 0;
+          for (let j = 0; j < k; j++) count = insertFound(dist2(centres, a, centres, j, d), j, m, count);
         }
-        ids[a * length + t] = j;
-        t++;
-      }
-      beyondAtBuild[a] = outside;
-      if (outside < Infinity) {
-        sum += outside;
-        finite++;
+        let t = 0;
+        let outside = Infinity;
+        beyondId[a] = -1;
+        for (let s = 0; s < m; s++) {
+          const j = foundLabel[s];
+          if (j === a) continue;
+          if (t === length) {
+            if (j >= 0) {
+              outside = Math.sqrt(foundDist2[s]);
+              beyondId[a] = j;
+            }
+            break;
+          }
+          ids[a * length + t] = j;
+          t++;
+        }
+        beyondAtBuild[a] = outside;
+        if (outside < Infinity) {
+          sum += outside;
+          finite++;
+        }
       }
     }
     this.meanBeyond = finite > 0 ? sum / finite : Infinity;
@@ -169,6 +185,10 @@ export class CentreRows {
   }
 
   private refresh(centres: Float64Array, maxMoved: number): void {
+    if (this.kernel) {
+      this.kernel.refresh(maxMoved);
+      return;
+    }
     const { k, d, length, ids, dist, suffixMin, beyond, beyondAtBuild, moved } = this;
     for (let a = 0; a < k; a++) {
       const base = a * length;

@@ -561,6 +561,7 @@
     (local $a i32) (local $j i32) (local $t i32) (local $count i32) (local $ca i32) (local $cj i32)
     (local $lrow i32) (local $drow i32) (local $at i32)
     (local $s f64) (local $diff f64) (local $last f64) (local $prev f64)
+    (local $ax f64) (local $ay f64) (local $az f64)
     (block $rows (loop $row
       (br_if $rows (i32.ge_u (local.get $a) (local.get $k)))
       (local.set $lrow (i32.add (local.get $labels) (i32.shl (i32.mul (local.get $a) (local.get $m)) (i32.const 2))))
@@ -573,6 +574,10 @@
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br $fill)))
       (local.set $ca (i32.add (local.get $centres) (i32.shl (i32.mul (local.get $a) (local.get $d)) (i32.const 3))))
+      (if (i32.eq (local.get $d) (i32.const 3)) (then
+        (local.set $ax (f64.load (local.get $ca)))
+        (local.set $ay (f64.load offset=8 (local.get $ca)))
+        (local.set $az (f64.load offset=16 (local.get $ca)))))
       (local.set $count (i32.const 0))
       (local.set $last (f64.const inf))
       (local.set $j (i32.const 0))
@@ -580,7 +585,14 @@
         (br_if $candidates (i32.ge_u (local.get $j) (local.get $k)))
         (local.set $cj (i32.add (local.get $centres) (i32.shl (i32.mul (local.get $j) (local.get $d)) (i32.const 3))))
         (if (i32.eq (local.get $d) (i32.const 3))
-          (then (local.set $s (call $dist3 (local.get $ca) (local.get $cj))))
+          (then
+            ;; (x² + y²) + z², as dist2, with c_a's coordinates in locals.
+            (local.set $diff (f64.sub (local.get $ax) (f64.load (local.get $cj))))
+            (local.set $s (f64.mul (local.get $diff) (local.get $diff)))
+            (local.set $diff (f64.sub (local.get $ay) (f64.load offset=8 (local.get $cj))))
+            (local.set $s (f64.add (local.get $s) (f64.mul (local.get $diff) (local.get $diff))))
+            (local.set $diff (f64.sub (local.get $az) (f64.load offset=16 (local.get $cj))))
+            (local.set $s (f64.add (local.get $s) (f64.mul (local.get $diff) (local.get $diff)))))
           (else
             ;; Summed over the coordinates in order, as dist2 does.
             (local.set $s (f64.const 0))
@@ -619,4 +631,125 @@
         (br $candidate)))
       (local.set $a (i32.add (local.get $a) (i32.const 1)))
       (br $row))))
+
+  ;; The loops of CentreRows (rows.ts) over the rows, for the kernel's memory; the same arithmetic
+  ;; in the same order. rowsMoved: moved[j] = |c_j − c_j at the last build| for every centre;
+  ;; returns the largest.
+  (func $distance (param $p i32) (param $q i32) (param $d i32) (result f64)
+    (local $s f64) (local $diff f64) (local $t i32)
+    (if (i32.eq (local.get $d) (i32.const 3))
+      (then (return (f64.sqrt (call $dist3 (local.get $p) (local.get $q))))))
+    (block $summed (loop $coordinate
+      (br_if $summed (i32.ge_u (local.get $t) (local.get $d)))
+      (local.set $diff (f64.sub
+        (f64.load (i32.add (local.get $p) (i32.shl (local.get $t) (i32.const 3))))
+        (f64.load (i32.add (local.get $q) (i32.shl (local.get $t) (i32.const 3))))))
+      (local.set $s (f64.add (local.get $s) (f64.mul (local.get $diff) (local.get $diff))))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $coordinate)))
+    (f64.sqrt (local.get $s)))
+
+  (func (export "rowsMoved")
+    (param $k i32) (param $d i32) (param $centres i32) (param $atBuild i32) (param $moved i32) (result f64)
+    (local $j i32) (local $row i32) (local $v f64) (local $max f64)
+    (local.set $row (i32.shl (local.get $d) (i32.const 3)))
+    (block $done (loop $centre
+      (br_if $done (i32.ge_u (local.get $j) (local.get $k)))
+      (local.set $v (call $distance
+        (i32.add (local.get $centres) (i32.mul (local.get $j) (local.get $row)))
+        (i32.add (local.get $atBuild) (i32.mul (local.get $j) (local.get $row)))
+        (local.get $d)))
+      (f64.store (i32.add (local.get $moved) (i32.shl (local.get $j) (i32.const 3))) (local.get $v))
+      (if (f64.gt (local.get $v) (local.get $max)) (then (local.set $max (local.get $v))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $centre)))
+    (local.get $max))
+
+  ;; rowsBuild: each centre's row from its list of nearestRows (m = length + 2 entries at a·m):
+  ;; the entries but itself, up to length, into ids; the next one's distance (the first centre
+  ;; outside the row) into beyondAtBuild, +inf if none. out[0] gets the sum of the finite ones and
+  ;; out[1] how many there are.
+  (func (export "rowsBuild")
+    (param $k i32) (param $length i32) (param $labels i32) (param $dist2 i32) (param $ids i32)
+    (param $beyondAtBuild i32) (param $out i32)
+    (local $a i32) (local $s i32) (local $t i32) (local $j i32) (local $m i32) (local $at i32)
+    (local $outside f64) (local $sum f64) (local $finite f64)
+    (local.set $m (i32.add (local.get $length) (i32.const 2)))
+    (block $done (loop $row
+      (br_if $done (i32.ge_u (local.get $a) (local.get $k)))
+      (local.set $t (i32.const 0))
+      (local.set $outside (f64.const inf))
+      (local.set $s (i32.mul (local.get $a) (local.get $m)))
+      (local.set $at (i32.add (local.get $s) (local.get $m)))
+      (block $filled (loop $entry
+        (br_if $filled (i32.ge_u (local.get $s) (local.get $at)))
+        (local.set $j (i32.load (i32.add (local.get $labels) (i32.shl (local.get $s) (i32.const 2)))))
+        (if (i32.ne (local.get $j) (local.get $a)) (then
+          (if (i32.eq (local.get $t) (local.get $length)) (then
+            (if (i32.ge_s (local.get $j) (i32.const 0)) (then
+              (local.set $outside (f64.sqrt
+                (f64.load (i32.add (local.get $dist2) (i32.shl (local.get $s) (i32.const 3))))))))
+            (br $filled)))
+          (i32.store
+            (i32.add (local.get $ids)
+              (i32.shl (i32.add (i32.mul (local.get $a) (local.get $length)) (local.get $t)) (i32.const 2)))
+            (local.get $j))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br $entry)))
+      (f64.store (i32.add (local.get $beyondAtBuild) (i32.shl (local.get $a) (i32.const 3))) (local.get $outside))
+      (if (f64.lt (local.get $outside) (f64.const inf)) (then
+        (local.set $sum (f64.add (local.get $sum) (local.get $outside)))
+        (local.set $finite (f64.add (local.get $finite) (f64.const 1)))))
+      (local.set $a (i32.add (local.get $a) (i32.const 1)))
+      (br $row)))
+    (f64.store (local.get $out) (local.get $sum))
+    (f64.store offset=8 (local.get $out) (local.get $finite)))
+
+  ;; rowsRefresh: the current distance of every entry, the smallest from each entry to the end of
+  ;; its row, and the bound for the centres outside: beyond at build − moved[a] − maxMoved.
+  (func (export "rowsRefresh")
+    (param $k i32) (param $d i32) (param $length i32) (param $centres i32) (param $ids i32)
+    (param $dist i32) (param $suffixMin i32) (param $beyond i32) (param $beyondAtBuild i32)
+    (param $moved i32) (param $maxMoved f64)
+    (local $a i32) (local $t i32) (local $base i32) (local $row i32) (local $at i32)
+    (local $v f64) (local $min f64) (local $b f64)
+    (local.set $row (i32.shl (local.get $d) (i32.const 3)))
+    (block $done (loop $centre
+      (br_if $done (i32.ge_u (local.get $a) (local.get $k)))
+      (local.set $base (i32.mul (local.get $a) (local.get $length)))
+      (local.set $t (i32.const 0))
+      (block $measured (loop $entry
+        (br_if $measured (i32.ge_u (local.get $t) (local.get $length)))
+        (local.set $at (i32.add (local.get $base) (local.get $t)))
+        (f64.store (i32.add (local.get $dist) (i32.shl (local.get $at) (i32.const 3)))
+          (call $distance
+            (i32.add (local.get $centres) (i32.mul (local.get $a) (local.get $row)))
+            (i32.add (local.get $centres) (i32.mul
+              (i32.load (i32.add (local.get $ids) (i32.shl (local.get $at) (i32.const 2))))
+              (local.get $row)))
+            (local.get $d)))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $entry)))
+      (local.set $min (f64.const inf))
+      (local.set $t (local.get $length))
+      (block $suffixed (loop $back
+        (br_if $suffixed (i32.eqz (local.get $t)))
+        (local.set $t (i32.sub (local.get $t) (i32.const 1)))
+        (local.set $at (i32.add (local.get $base) (local.get $t)))
+        (local.set $v (f64.load (i32.add (local.get $dist) (i32.shl (local.get $at) (i32.const 3)))))
+        (if (f64.lt (local.get $v) (local.get $min)) (then (local.set $min (local.get $v))))
+        (f64.store (i32.add (local.get $suffixMin) (i32.shl (local.get $at) (i32.const 3))) (local.get $min))
+        (br $back)))
+      (local.set $b (f64.load (i32.add (local.get $beyondAtBuild) (i32.shl (local.get $a) (i32.const 3)))))
+      (f64.store (i32.add (local.get $beyond) (i32.shl (local.get $a) (i32.const 3)))
+        (select
+          (f64.const inf)
+          (f64.sub
+            (f64.sub (local.get $b)
+              (f64.load (i32.add (local.get $moved) (i32.shl (local.get $a) (i32.const 3)))))
+            (local.get $maxMoved))
+          (f64.eq (local.get $b) (f64.const inf))))
+      (local.set $a (i32.add (local.get $a) (i32.const 1)))
+      (br $centre))))
 )
