@@ -175,6 +175,30 @@ describe('centre rows kept by the kernel (WebAssembly)', () => {
       }
     },
   );
+  it.skipIf(!wasmKernelAvailable())('finds the rows again through ties at every build, seeded with rows that no longer hold', () => {
+    // 200 centres on 27 points: every distance ties many times over, and each step moves every
+    // centre to another point, so the rows are found again each time from the old rows as seeds.
+    const k = 200;
+    const d = 3;
+    const rng = makeRng('ties');
+    const c = new Float64Array(k * d);
+    const memory = allocateLloyd(1, k, d, 'wasm');
+    try {
+      const byKernel = new CentreRows(k, d, memory.rows, memory.rowsKernel);
+      const byScan = new CentreRows(k, d);
+      for (let step = 0; step < 10; step++) {
+        for (let t = 0; t < c.length; t++) c[t] = Math.floor(rng() * 3) * 16 + step * 100;
+        memory.centres.set(c);
+        byKernel.update(memory.centres, () => expect.unreachable('the tree is not asked for'));
+        byScan.update(c, () => undefined);
+        expect(Array.from(byKernel.ids)).toEqual(Array.from(byScan.ids));
+        expect(Array.from(byKernel.beyond)).toEqual(Array.from(byScan.beyond));
+      }
+      expect(byKernel.builds).toBe(10);
+    } finally {
+      memory.release();
+    }
+  });
 });
 
 describe('assignNearest', () => {

@@ -108,7 +108,7 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
   const found = kernel === 'wasm' && k <= WASM_ROWS_MAX_K ? k * (row + 2) : 0;
   const bytes = Arena.size(16, 16, 16, CONTROL_BYTES, 8 * d * n, 8 * n, 8 * d * k, 8 * d * k, 8 * k, 8 * k, 8 * k,
     8 * k, 8 * k, 8 * k * row, 8 * k * row, 8 * k, 8 * k, 8 * d * k, 8 * k, 8 * k, 8 * d * k, 8 * k, 8 * found,
-    16 * n, 4 * n, 4 * k * row, 4 * n, 4 * chunksOf(n), 4 * found, 2 * n);
+    16 * n, 4 * n, 4 * k * row, 4 * n, 4 * chunksOf(n), 4 * found, found > 0 ? 4 * k : 0, 2 * n);
   const arena = new Arena(bytes, WASM_BASE64, kernel, true);
   const counter = arena.i32(4);
   const helperCounter = arena.i32(4);
@@ -176,8 +176,12 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
     if (found > 0) {
       const dist2 = arena.f64(found);
       const labels = arena.i32(found);
+      const marks = arena.i32(k);
+      let stamp = 0;
       rowsKernel.build = () => {
-        exports.nearestRows(k, d, row + 2, m.centres.byteOffset, labels.byteOffset, dist2.byteOffset);
+        exports.nearestRows(k, d, row + 2, m.centres.byteOffset, labels.byteOffset, dist2.byteOffset, r.ids.byteOffset,
+          row, marks.byteOffset, stamp);
+        stamp += k;
         exports.rowsBuild(k, row, labels.byteOffset, dist2.byteOffset, r.ids.byteOffset, r.beyondAtBuild.byteOffset, rowsOut.byteOffset);
         return { sum: rowsOut[0], finite: rowsOut[1] };
       };

@@ -587,14 +587,42 @@
 
   ;; Each centre's m nearest centres (itself among them), by brute force over all k: for centre a,
   ;; labels[a·m + t] and dist2[a·m + t] (byte offsets) hold the t-th nearest, sorted by squared
-  ;; distance, then index (the order of insertFound in kdtree.ts: the candidates come in index
-  ;; order, so a tie never displaces an entry), -1 and +inf where k < m. What CentreRows.build asks
-  ;; the k-d tree for (rows.ts), without the tree: K² distances.
+  ;; distance, then index (the order of insertFound in kdtree.ts), -1 and +inf where k < m. What
+  ;; CentreRows.build asks the k-d tree for (rows.ts), without the tree: K² distances. The list
+  ;; starts with a and the centres of a's row as it was (`ids`, `length` a row; most are still
+  ;; among the nearest), so that nearly every other centre is turned away by one comparison. Each
+  ;; centre goes in once: marks[j] = stamp + a + 1 once it is in a's list (stamp: a number no
+  ;; earlier call used, e.g. builds so far × k).
+  (func $insertNearest
+    (param $lrow i32) (param $drow i32) (param $m i32) (param $count i32) (param $j i32) (param $s f64)
+    (result i32)
+    (local $at i32) (local $prev f64) (local $pl i32)
+    (local.set $at (select (local.get $count) (i32.sub (local.get $m) (i32.const 1))
+      (i32.lt_u (local.get $count) (local.get $m))))
+    (block $placed (loop $shift
+      (br_if $placed (i32.eqz (local.get $at)))
+      (local.set $prev (f64.load (i32.add (local.get $drow)
+        (i32.shl (i32.sub (local.get $at) (i32.const 1)) (i32.const 3)))))
+      (local.set $pl (i32.load (i32.add (local.get $lrow)
+        (i32.shl (i32.sub (local.get $at) (i32.const 1)) (i32.const 2)))))
+      ;; Stop behind an entry nearer, or as near with a lower index.
+      (br_if $placed (i32.or (f64.lt (local.get $prev) (local.get $s))
+        (i32.and (f64.eq (local.get $prev) (local.get $s)) (i32.lt_s (local.get $pl) (local.get $j)))))
+      (f64.store (i32.add (local.get $drow) (i32.shl (local.get $at) (i32.const 3))) (local.get $prev))
+      (i32.store (i32.add (local.get $lrow) (i32.shl (local.get $at) (i32.const 2))) (local.get $pl))
+      (local.set $at (i32.sub (local.get $at) (i32.const 1)))
+      (br $shift)))
+    (f64.store (i32.add (local.get $drow) (i32.shl (local.get $at) (i32.const 3))) (local.get $s))
+    (i32.store (i32.add (local.get $lrow) (i32.shl (local.get $at) (i32.const 2))) (local.get $j))
+    (select (i32.add (local.get $count) (i32.const 1)) (local.get $count)
+      (i32.lt_u (local.get $count) (local.get $m))))
+
   (func (export "nearestRows")
     (param $k i32) (param $d i32) (param $m i32) (param $centres i32) (param $labels i32) (param $dist2 i32)
+    (param $ids i32) (param $length i32) (param $marks i32) (param $stamp i32)
     (local $a i32) (local $j i32) (local $t i32) (local $count i32) (local $ca i32) (local $cj i32)
-    (local $lrow i32) (local $drow i32) (local $at i32)
-    (local $s f64) (local $diff f64) (local $last f64) (local $prev f64)
+    (local $lrow i32) (local $drow i32) (local $mark i32) (local $seeds i32)
+    (local $s f64) (local $diff f64) (local $last f64) (local $lastLabel i32)
     (local $ax f64) (local $ay f64) (local $az f64)
     (block $rows (loop $row
       (br_if $rows (i32.ge_u (local.get $a) (local.get $k)))
@@ -612,11 +640,28 @@
         (local.set $ax (f64.load (local.get $ca)))
         (local.set $ay (f64.load offset=8 (local.get $ca)))
         (local.set $az (f64.load offset=16 (local.get $ca)))))
+      (local.set $mark (i32.add (i32.add (local.get $stamp) (local.get $a)) (i32.const 1)))
       (local.set $count (i32.const 0))
       (local.set $last (f64.const inf))
-      (local.set $j (i32.const 0))
+      (local.set $lastLabel (i32.const -1))
+      ;; Seeds first: t = -1 is a itself, then its row's entries; then every centre in order.
+      (local.set $seeds (i32.add (local.get $length) (i32.const 1)))
+      (local.set $t (i32.const 0))
       (block $candidates (loop $candidate
-        (br_if $candidates (i32.ge_u (local.get $j) (local.get $k)))
+        (br_if $candidates (i32.ge_u (local.get $t) (i32.add (local.get $seeds) (local.get $k))))
+        (local.set $j
+          (if (result i32) (i32.lt_u (local.get $t) (local.get $seeds))
+            (then (if (result i32) (i32.eqz (local.get $t))
+              (then (local.get $a))
+              (else (i32.load (i32.add (local.get $ids)
+                (i32.shl (i32.add (i32.mul (local.get $a) (local.get $length)) (i32.sub (local.get $t) (i32.const 1)))
+                  (i32.const 2)))))))
+            (else (i32.sub (local.get $t) (local.get $seeds)))))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        ;; A centre already in the list (or an entry out of range) is passed over.
+        (br_if $candidate (i32.ge_u (local.get $j) (local.get $k)))
+        (br_if $candidate (i32.eq (i32.load (i32.add (local.get $marks) (i32.shl (local.get $j) (i32.const 2))))
+          (local.get $mark)))
         (local.set $cj (i32.add (local.get $centres) (i32.shl (i32.mul (local.get $j) (local.get $d)) (i32.const 3))))
         (if (i32.eq (local.get $d) (i32.const 3))
           (then
@@ -627,52 +672,32 @@
             (local.set $s (f64.add (local.get $s) (f64.mul (local.get $diff) (local.get $diff))))
             (local.set $diff (f64.sub (local.get $az) (f64.load offset=16 (local.get $cj))))
             (local.set $s (f64.add (local.get $s) (f64.mul (local.get $diff) (local.get $diff)))))
-          (else
-            ;; Summed over the coordinates in order, as dist2 does.
-            (local.set $s (f64.const 0))
-            (local.set $t (i32.const 0))
-            (block $summed (loop $coordinate
-              (br_if $summed (i32.ge_u (local.get $t) (local.get $d)))
-              (local.set $diff (f64.sub
-                (f64.load (i32.add (local.get $ca) (i32.shl (local.get $t) (i32.const 3))))
-                (f64.load (i32.add (local.get $cj) (i32.shl (local.get $t) (i32.const 3))))))
-              (local.set $s (f64.add (local.get $s) (f64.mul (local.get $diff) (local.get $diff))))
-              (local.set $t (i32.add (local.get $t) (i32.const 1)))
-              (br $coordinate)))))
-        ;; A full list keeps a candidate only when it is strictly nearer than its last entry.
-        (if (i32.or (i32.lt_u (local.get $count) (local.get $m)) (f64.lt (local.get $s) (local.get $last)))
+          (else (local.set $s (call $squared (local.get $ca) (local.get $cj) (local.get $d)))))
+        ;; A full list keeps a candidate only when it is nearer than its last entry, or as near with
+        ;; a lower index.
+        (if (i32.or (i32.lt_u (local.get $count) (local.get $m))
+              (i32.or (f64.lt (local.get $s) (local.get $last))
+                (i32.and (f64.eq (local.get $s) (local.get $last)) (i32.lt_s (local.get $j) (local.get $lastLabel)))))
           (then
-            (local.set $at (select (local.get $count) (i32.sub (local.get $m) (i32.const 1))
-              (i32.lt_u (local.get $count) (local.get $m))))
-            (block $placed (loop $shift
-              (br_if $placed (i32.eqz (local.get $at)))
-              (local.set $prev (f64.load (i32.add (local.get $drow)
-                (i32.shl (i32.sub (local.get $at) (i32.const 1)) (i32.const 3)))))
-              (br_if $placed (i32.eqz (f64.gt (local.get $prev) (local.get $s))))
-              (f64.store (i32.add (local.get $drow) (i32.shl (local.get $at) (i32.const 3))) (local.get $prev))
-              (i32.store (i32.add (local.get $lrow) (i32.shl (local.get $at) (i32.const 2)))
-                (i32.load (i32.add (local.get $lrow) (i32.shl (i32.sub (local.get $at) (i32.const 1)) (i32.const 2)))))
-              (local.set $at (i32.sub (local.get $at) (i32.const 1)))
-              (br $shift)))
-            (f64.store (i32.add (local.get $drow) (i32.shl (local.get $at) (i32.const 3))) (local.get $s))
-            (i32.store (i32.add (local.get $lrow) (i32.shl (local.get $at) (i32.const 2))) (local.get $j))
-            (if (i32.lt_u (local.get $count) (local.get $m))
-              (then (local.set $count (i32.add (local.get $count) (i32.const 1)))))
-            (if (i32.eq (local.get $count) (local.get $m))
-              (then (local.set $last (f64.load (i32.add (local.get $drow)
-                (i32.shl (i32.sub (local.get $m) (i32.const 1)) (i32.const 3)))))))))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (i32.store (i32.add (local.get $marks) (i32.shl (local.get $j) (i32.const 2))) (local.get $mark))
+            (local.set $count (call $insertNearest (local.get $lrow) (local.get $drow) (local.get $m)
+              (local.get $count) (local.get $j) (local.get $s)))
+            (if (i32.eq (local.get $count) (local.get $m)) (then
+              (local.set $last (f64.load (i32.add (local.get $drow)
+                (i32.shl (i32.sub (local.get $m) (i32.const 1)) (i32.const 3)))))
+              (local.set $lastLabel (i32.load (i32.add (local.get $lrow)
+                (i32.shl (i32.sub (local.get $m) (i32.const 1)) (i32.const 2)))))))))
         (br $candidate)))
       (local.set $a (i32.add (local.get $a) (i32.const 1)))
       (br $row))))
 
   ;; The loops of CentreRows (rows.ts) over the rows, for the kernel's memory; the same arithmetic
-  ;; in the same order. rowsMoved: moved[j] = |c_j − c_j at the last build| for every centre;
-  ;; returns the largest.
-  (func $distance (param $p i32) (param $q i32) (param $d i32) (result f64)
+  ;; in the same order. $squared: dist2 of rows at byte offsets p and q in d dimensions.
+  ;; rowsMoved: moved[j] = |c_j − c_j at the last build| for every centre; returns the largest.
+  (func $squared (param $p i32) (param $q i32) (param $d i32) (result f64)
     (local $s f64) (local $diff f64) (local $t i32)
     (if (i32.eq (local.get $d) (i32.const 3))
-      (then (return (f64.sqrt (call $dist3 (local.get $p) (local.get $q))))))
+      (then (return (call $dist3 (local.get $p) (local.get $q)))))
     (block $summed (loop $coordinate
       (br_if $summed (i32.ge_u (local.get $t) (local.get $d)))
       (local.set $diff (f64.sub
@@ -681,7 +706,7 @@
       (local.set $s (f64.add (local.get $s) (f64.mul (local.get $diff) (local.get $diff))))
       (local.set $t (i32.add (local.get $t) (i32.const 1)))
       (br $coordinate)))
-    (f64.sqrt (local.get $s)))
+    (local.get $s))
 
   (func (export "rowsMoved")
     (param $k i32) (param $d i32) (param $centres i32) (param $atBuild i32) (param $moved i32) (result f64)
@@ -689,10 +714,10 @@
     (local.set $row (i32.shl (local.get $d) (i32.const 3)))
     (block $done (loop $centre
       (br_if $done (i32.ge_u (local.get $j) (local.get $k)))
-      (local.set $v (call $distance
+      (local.set $v (f64.sqrt (call $squared
         (i32.add (local.get $centres) (i32.mul (local.get $j) (local.get $row)))
         (i32.add (local.get $atBuild) (i32.mul (local.get $j) (local.get $row)))
-        (local.get $d)))
+        (local.get $d))))
       (f64.store (i32.add (local.get $moved) (i32.shl (local.get $j) (i32.const 3))) (local.get $v))
       (if (f64.gt (local.get $v) (local.get $max)) (then (local.set $max (local.get $v))))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
@@ -746,23 +771,35 @@
     (param $k i32) (param $d i32) (param $length i32) (param $centres i32) (param $ids i32)
     (param $dist i32) (param $suffixMin i32) (param $beyond i32) (param $beyondAtBuild i32)
     (param $moved i32) (param $maxMoved f64)
-    (local $a i32) (local $t i32) (local $base i32) (local $row i32) (local $at i32)
-    (local $v f64) (local $min f64) (local $b f64)
+    (local $a i32) (local $t i32) (local $base i32) (local $row i32) (local $at i32) (local $ca i32) (local $cj i32)
+    (local $v f64) (local $min f64) (local $b f64) (local $x f64) (local $y f64) (local $z f64)
+    (local $ax f64) (local $ay f64) (local $az f64)
     (local.set $row (i32.shl (local.get $d) (i32.const 3)))
     (block $done (loop $centre
       (br_if $done (i32.ge_u (local.get $a) (local.get $k)))
       (local.set $base (i32.mul (local.get $a) (local.get $length)))
+      (local.set $ca (i32.add (local.get $centres) (i32.mul (local.get $a) (local.get $row))))
+      (if (i32.eq (local.get $d) (i32.const 3)) (then
+        (local.set $ax (f64.load (local.get $ca)))
+        (local.set $ay (f64.load offset=8 (local.get $ca)))
+        (local.set $az (f64.load offset=16 (local.get $ca)))))
       (local.set $t (i32.const 0))
       (block $measured (loop $entry
         (br_if $measured (i32.ge_u (local.get $t) (local.get $length)))
         (local.set $at (i32.add (local.get $base) (local.get $t)))
-        (f64.store (i32.add (local.get $dist) (i32.shl (local.get $at) (i32.const 3)))
-          (call $distance
-            (i32.add (local.get $centres) (i32.mul (local.get $a) (local.get $row)))
-            (i32.add (local.get $centres) (i32.mul
-              (i32.load (i32.add (local.get $ids) (i32.shl (local.get $at) (i32.const 2))))
-              (local.get $row)))
-            (local.get $d)))
+        (local.set $cj (i32.add (local.get $centres) (i32.mul
+          (i32.load (i32.add (local.get $ids) (i32.shl (local.get $at) (i32.const 2))))
+          (local.get $row))))
+        (if (i32.eq (local.get $d) (i32.const 3))
+          (then
+            ;; (x² + y²) + z², as dist2, with c_a's coordinates in locals.
+            (local.set $x (f64.sub (local.get $ax) (f64.load (local.get $cj))))
+            (local.set $y (f64.sub (local.get $ay) (f64.load offset=8 (local.get $cj))))
+            (local.set $z (f64.sub (local.get $az) (f64.load offset=16 (local.get $cj))))
+            (local.set $v (f64.add (f64.add (f64.mul (local.get $x) (local.get $x)) (f64.mul (local.get $y) (local.get $y)))
+              (f64.mul (local.get $z) (local.get $z)))))
+          (else (local.set $v (call $squared (local.get $ca) (local.get $cj) (local.get $d)))))
+        (f64.store (i32.add (local.get $dist) (i32.shl (local.get $at) (i32.const 3))) (f64.sqrt (local.get $v)))
         (local.set $t (i32.add (local.get $t) (i32.const 1)))
         (br $entry)))
       (local.set $min (f64.const inf))
