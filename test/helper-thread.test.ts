@@ -160,6 +160,42 @@ describe('seeding and assign step on two threads', () => {
     }
   });
 
+  it('runs the requests itself until a late helper comes, then shares them: the same result', async () => {
+    // A worker that starts serving 40 ms after its first loan comes, as a fresh one does while it loads.
+    const late = new Worker(
+      `const { parentPort } = require('node:worker_threads');
+       const { pathToFileURL } = require('node:url');
+       let serve;
+       parentPort.on('message', async (loan) => {
+         if (!serve) {
+           Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 40);
+           ({ serveHelper: serve } = await import(pathToFileURL(${JSON.stringify(join(ROOT, 'dist', 'core', 'helper-thread.js'))}).href));
+         }
+         serve(loan);
+       });`,
+      { eval: true },
+    );
+    try {
+      const thread = new HelperThread((loan) => late.postMessage(loan));
+      const { data } = await sharp(CHINA).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      const h = buildHistogram(new Uint8Array(data.buffer, data.byteOffset, data.length), 3, 3);
+      const x = Float64Array.from(h.points);
+      const w = Float64Array.from(h.weights);
+      const hint = new Uint16Array(h.n);
+      const init = initKMeansPlusPlus(x, h.n, 3, w, 256, makeRng(3), undefined, hint);
+      const options = { maxIter: 300, tolAbs: 1e-5 * meanVariance(x, h.n, 3, w), hint };
+      const one = lloydAccelerated(x, h.n, 3, w, init, options);
+      // The loan comes while the worker sleeps: the first steps run here alone.
+      const two = lloydAccelerated(x, h.n, 3, w, init, { ...options, helper: thread });
+      expect(thread.takenBack).toBeGreaterThan(0);
+      expect(thread.takenBack).toBeLessThan(two.iterations);
+      expectSame(two, one);
+      expect(two.distanceEvaluations).toBe(one.distanceEvaluations);
+    } finally {
+      await late.terminate();
+    }
+  });
+
   it('runs on one thread when the helper does not take the fit', () => {
     const rng = makeRng(7);
     const n = 20_000;
@@ -167,7 +203,7 @@ describe('seeding and assign step on two threads', () => {
     const w = new Float64Array(n).fill(1);
     const init = initKMeansPlusPlus(x, n, 3, w, 40, makeRng(8));
     const options = { maxIter: 50, tolAbs: 0 };
-    // A thread that never answers: attach gives up after its timeout.
+    // A thread that never answers: every request runs on this thread.
     const silent = new HelperThread(() => {});
     expectSame(lloydAccelerated(x, n, 3, w, init, { ...options, helper: silent }), lloydReference(x, n, 3, w, init, options));
   });

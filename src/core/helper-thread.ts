@@ -12,7 +12,9 @@
 // and run by the caller (the same kernel on the same slots, so the same result): on a busy machine,
 // where the helper may wait for a core for milliseconds, a fit then runs at one thread's speed
 // instead of waiting for the helper at every step (measured: 4× slower, before, with a build
-// running alongside).
+// running alongside). The same goes for a loan the helper has not taken yet: the caller does not
+// wait for it (a fresh worker takes 35-45 ms to start), it runs every request until the helper
+// comes.
 //
 // Both sides are here and use only WebAssembly and Atomics; making the thread (a worker) and
 // posting it each loan is the caller's job (see src/parallel/helper-thread.ts). Kinds of request
@@ -46,7 +48,10 @@ export interface HelperOffer {
 
 /** A thread that can run the kernels: what the core is given to use one. */
 export interface Helper {
-  /** Lends the thread a fit's kernel; false if it did not take it (then it is not used). */
+  /**
+   * Lends the thread a fit's kernel; false if it did not take it (then it is not used). A thread
+   * may also take it later: its requests meanwhile run on the caller's thread (see join).
+   */
   attach(loan: HelperLoan): boolean;
   /** Starts a request whose arguments are in the control block's slots. */
   start(): void;
@@ -114,8 +119,6 @@ const FAILED = 6;
 const HELPER_SLEEPING = CONTROL_INTS - 2;
 const CALLER_SLEEPING = CONTROL_INTS - 1;
 
-/** How long the caller waits for the thread before it gives up on it (ms). */
-const ATTACH_TIMEOUT = 2000;
 const JOIN_TIMEOUT = 60_000;
 /** How long a side spins for a change of state before it sleeps (ms): requests come that close. */
 const SPIN_MS = 2;
@@ -286,28 +289,35 @@ export class HelperThread implements Helper {
 
   constructor(private readonly post: (loan: HelperLoan) => void) {}
 
+  /**
+   * Posts the loan and returns at once: until the helper has taken it (it may still be starting,
+   * or busy with an earlier loan), `join` runs each request on this thread.
+   */
   attach(loan: HelperLoan): boolean {
-    const { ints } = controlViews(loan.memory.buffer, loan.layout.control);
+    const { ints, floats } = controlViews(loan.memory.buffer, loan.layout.control);
     ints.fill(0);
     Atomics.store(ints, STATE, WAITING);
     this.post(loan);
-    Atomics.wait(ints, STATE, WAITING, ATTACH_TIMEOUT);
-    if (Atomics.compareExchange(ints, STATE, WAITING, EXIT) === WAITING) return false; // too late: it will not start
     this.ints = ints;
-    this.floats = controlViews(loan.memory.buffer, loan.layout.control).floats;
+    this.floats = floats;
     this.loan = loan;
     this.local = undefined;
     return true;
   }
 
   start(): void {
-    setState(this.ints!, RUN, HELPER_SLEEPING);
+    const ints = this.ints!;
+    // The helper has not taken the loan yet: join runs this request here.
+    if (Atomics.load(ints, STATE) === WAITING) return;
+    setState(ints, RUN, HELPER_SLEEPING);
   }
 
   join(): void {
     const ints = this.ints!;
-    if (Atomics.compareExchange(ints, STATE, RUN, READY) === RUN) {
-      // Not taken yet: run it here rather than wait for the helper to get a core.
+    const state = Atomics.compareExchange(ints, STATE, RUN, READY);
+    if (state === RUN || state === WAITING || state === READY) {
+      // Not taken yet (or not started, the helper not there then): run it here rather than wait
+      // for the helper to get a core.
       const loan = this.loan!;
       this.local ??= instantiate(loan);
       handlerOf(loan.kind)(this.local, loan, ints, this.floats!);
