@@ -7,7 +7,7 @@ import { kmeans, KMEANS_DEFAULTS, type InitMethod } from '../core/kmeans.js';
 import { FILTER_MAX_K } from '../core/lloyd-filter.js';
 import { PointIndex } from '../core/point-index.js';
 import { psnrDbOf } from '../core/metrics.js';
-import { paletteOf, roundCentres, roundPalette, type Palette } from '../core/palette.js';
+import { gatherLabels, paletteOf, roundCentres, roundPalette, type Palette } from '../core/palette.js';
 import { makeRng } from '../core/rng.js';
 import { drawByWeight } from '../core/sample.js';
 import type { DecodedImage } from '../types.js';
@@ -329,8 +329,7 @@ export function quantizeImage(image: PreparedImage, options: FitOptions): Quanti
 
   const pixelCount = image.width * image.height;
   const indices = coloursUsed <= 256 ? new Uint8Array(pixelCount) : new Uint16Array(pixelCount);
-  const histogramIndex = image.histogram.index;
-  for (let p = 0; p < pixelCount; p++) indices[p] = histogramLabel[histogramIndex[p]];
+  gatherLabels(image.histogram.index, histogramLabel, indices);
   // The error is summed over the distinct colours, each times its pixels: the same integer sum as
   // over every pixel (exact in float64), for a fraction of the memory traffic. Opaque images are
   // compared on RGB; images with transparency on RGBA (the histogram's d).
