@@ -58,8 +58,9 @@ export function paletteOf(
 ): Palette {
   const k = rounded.length / d;
   // The two passes over the points run in WebAssembly where they can (wasm/palette.wat): they run
-  // once a fit, before V8 has optimised them (china.jpg in a fresh process: 5 ms, against 1).
-  const arena = kernel === 'wasm' && n > 0 ? new Arena(Arena.size(8 * n * d, 8 * n, 8 * k * d, 8 * k, 4 * k, 2 * n), WASM_BASE64, kernel, true) : undefined;
+  // once a fit, before V8 has optimised them (china.jpg in a fresh process: 5 ms, against 1). Not
+  // above KERNEL_MAX_POINTS, where V8 has long optimised the loops and the copies cost memory.
+  const arena = kernel === 'wasm' && n > 0 && n <= KERNEL_MAX_POINTS ? new Arena(Arena.size(8 * n * d, 8 * n, 8 * k * d, 8 * k, 4 * k, 2 * n), WASM_BASE64, kernel, true) : undefined;
   const run = arena?.exports;
   try {
     let counts: Float64Array;
@@ -116,13 +117,20 @@ export function paletteOf(
 }
 
 /**
+ * Most points or pixels for the kernels of paletteOf and gatherLabels. Above it the copies into
+ * the kernel's memory cost more than V8's slow start saves: the 24 MP photo peaked 120 MB higher
+ * with its 24 M pixels' index and labels copied, and 53 MB with its 1.65 M colours.
+ */
+const KERNEL_MAX_POINTS = 1 << 20;
+
+/**
  * Each pixel's label through its distinct colour: out[p] = table[index[p]] (out has `count`
  * entries, uint8 or uint16), in WebAssembly where it runs (a loop over every pixel, once a fit).
  */
 export function gatherLabels(index: Uint32Array, table: Uint16Array, out: Uint8Array | Uint16Array, kernel: Kernel = 'wasm'): void {
   const count = out.length;
   const bytes = out.BYTES_PER_ELEMENT;
-  const arena = kernel === 'wasm' && count > 0 ? new Arena(Arena.size(4 * count, 2 * table.length, bytes * count), WASM_BASE64, kernel, true) : undefined;
+  const arena = kernel === 'wasm' && count > 0 && count <= KERNEL_MAX_POINTS ? new Arena(Arena.size(4 * count, 2 * table.length, bytes * count), WASM_BASE64, kernel, true) : undefined;
   const run = arena?.exports;
   try {
     if (arena && run) {
