@@ -108,7 +108,7 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
   const found = kernel === 'wasm' && k <= WASM_ROWS_MAX_K ? k * (row + 2) : 0;
   const bytes = Arena.size(16, 16, 16, CONTROL_BYTES, 8 * d * n, 8 * n, 8 * d * k, 8 * d * k, 8 * k, 8 * k, 8 * k,
     8 * k, 8 * k, 8 * k * row, 8 * k * row, 8 * k, 8 * k, 8 * d * k, 8 * k, 8 * k, 8 * d * k, 8 * k, 8 * found,
-    16 * n, 4 * n, 4 * k * row, 4 * n, 4 * chunksOf(n), 4 * found, found > 0 ? 4 * k : 0, 2 * n);
+    16 * n, 4 * n, 4 * k * row, 4 * n, 4 * chunksOf(n), 4 * found, found > 0 ? 4 * k : 0, 8 * k * d, 4 * k, 2 * n);
   const arena = new Arena(bytes, WASM_BASE64, kernel, true);
   const counter = arena.i32(4);
   const helperCounter = arena.i32(4);
@@ -167,11 +167,16 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
     };
     m.startLabels = () => exports.startLabels(n, k, m.labels.byteOffset, m.others.byteOffset);
     const r = m.rows;
+    // Where each centre was at the last rowsMoved, and whether it has moved since.
+    const last = arena.f64(k * d);
+    const changed = arena.i32(k);
     const rowsKernel: RowsKernel = {
-      moved: () => exports.rowsMoved(k, d, m.centres.byteOffset, r.centresAtBuild.byteOffset, r.moved.byteOffset),
-      refresh: (maxMoved) =>
+      moved: () =>
+        exports.rowsMoved(k, d, m.centres.byteOffset, r.centresAtBuild.byteOffset, r.moved.byteOffset, last.byteOffset,
+          changed.byteOffset),
+      refresh: (maxMoved, all) =>
         exports.rowsRefresh(k, d, row, m.centres.byteOffset, r.ids.byteOffset, r.dist.byteOffset, r.suffixMin.byteOffset,
-          r.beyond.byteOffset, r.beyondAtBuild.byteOffset, r.moved.byteOffset, maxMoved),
+          r.beyond.byteOffset, r.beyondAtBuild.byteOffset, r.moved.byteOffset, maxMoved, changed.byteOffset, all ? 1 : 0),
     };
     if (found > 0) {
       const dist2 = arena.f64(found);

@@ -44,8 +44,11 @@ export interface RowsStorage {
 export interface RowsKernel {
   /** Fills `moved` (how far each centre is from where it was at the last build); returns the largest. */
   moved(): number;
-  /** Refreshes the rows' distances, suffix minima and the bounds for the centres outside. */
-  refresh(maxMoved: number): void;
+  /**
+   * Refreshes the rows' distances, suffix minima and the bounds for the centres outside: every
+   * row when `all`, else those where a centre moved since the last `moved`.
+   */
+  refresh(maxMoved: number, all: boolean): void;
   /**
    * Finds every row again, by brute force (K² distances; optional: without it the tree finds
    * them); returns the sum of the finite distances to the first centre outside each row and how
@@ -181,12 +184,12 @@ export class CentreRows {
     this.moved.fill(0);
     this.built = true;
     this.builds++;
-    this.refresh(centres, 0);
+    this.refresh(centres, 0, true);
   }
 
-  private refresh(centres: Float64Array, maxMoved: number): void {
+  private refresh(centres: Float64Array, maxMoved: number, all = false): void {
     if (this.kernel) {
-      this.kernel.refresh(maxMoved);
+      this.kernel.refresh(maxMoved, all);
       return;
     }
     const { k, d, length, ids, dist, suffixMin, beyond, beyondAtBuild, moved } = this;

@@ -694,6 +694,8 @@
   ;; The loops of CentreRows (rows.ts) over the rows, for the kernel's memory; the same arithmetic
   ;; in the same order. $squared: dist2 of rows at byte offsets p and q in d dimensions.
   ;; rowsMoved: moved[j] = |c_j − c_j at the last build| for every centre; returns the largest.
+  ;; Also changed[j] (int32) = whether c_j differs from last[j], its place at the last call, which
+  ;; it then becomes: rowsRefresh measures again only the rows where a centre changed.
   (func $squared (param $p i32) (param $q i32) (param $d i32) (result f64)
     (local $s f64) (local $diff f64) (local $t i32)
     (if (i32.eq (local.get $d) (i32.const 3))
@@ -709,11 +711,26 @@
     (local.get $s))
 
   (func (export "rowsMoved")
-    (param $k i32) (param $d i32) (param $centres i32) (param $atBuild i32) (param $moved i32) (result f64)
-    (local $j i32) (local $row i32) (local $v f64) (local $max f64)
+    (param $k i32) (param $d i32) (param $centres i32) (param $atBuild i32) (param $moved i32)
+    (param $last i32) (param $changed i32) (result f64)
+    (local $j i32) (local $row i32) (local $v f64) (local $max f64) (local $t i32) (local $c i32) (local $l i32)
+    (local $differs i32)
     (local.set $row (i32.shl (local.get $d) (i32.const 3)))
     (block $done (loop $centre
       (br_if $done (i32.ge_u (local.get $j) (local.get $k)))
+      (local.set $c (i32.add (local.get $centres) (i32.mul (local.get $j) (local.get $row))))
+      (local.set $l (i32.add (local.get $last) (i32.mul (local.get $j) (local.get $row))))
+      (local.set $differs (i32.const 0))
+      (local.set $t (i32.const 0))
+      (block $compared (loop $coordinate
+        (br_if $compared (i32.ge_u (local.get $t) (local.get $row)))
+        (if (f64.ne (f64.load (i32.add (local.get $c) (local.get $t))) (f64.load (i32.add (local.get $l) (local.get $t))))
+          (then
+            (local.set $differs (i32.const 1))
+            (f64.store (i32.add (local.get $l) (local.get $t)) (f64.load (i32.add (local.get $c) (local.get $t))))))
+        (local.set $t (i32.add (local.get $t) (i32.const 8)))
+        (br $coordinate)))
+      (i32.store (i32.add (local.get $changed) (i32.shl (local.get $j) (i32.const 2))) (local.get $differs))
       (local.set $v (f64.sqrt (call $squared
         (i32.add (local.get $centres) (i32.mul (local.get $j) (local.get $row)))
         (i32.add (local.get $atBuild) (i32.mul (local.get $j) (local.get $row)))
@@ -766,18 +783,33 @@
     (f64.store offset=8 (local.get $out) (local.get $finite)))
 
   ;; rowsRefresh: the current distance of every entry, the smallest from each entry to the end of
-  ;; its row, and the bound for the centres outside: beyond at build − moved[a] − maxMoved.
+  ;; its row, and the bound for the centres outside: beyond at build − moved[a] − maxMoved. Unless
+  ;; `all`, a row where neither its centre nor any entry changed (see rowsMoved) keeps its
+  ;; distances and minima, which are then the same.
   (func (export "rowsRefresh")
     (param $k i32) (param $d i32) (param $length i32) (param $centres i32) (param $ids i32)
     (param $dist i32) (param $suffixMin i32) (param $beyond i32) (param $beyondAtBuild i32)
-    (param $moved i32) (param $maxMoved f64)
+    (param $moved i32) (param $maxMoved f64) (param $changed i32) (param $all i32)
     (local $a i32) (local $t i32) (local $base i32) (local $row i32) (local $at i32) (local $ca i32) (local $cj i32)
+    (local $stale i32)
     (local $v f64) (local $min f64) (local $b f64) (local $x f64) (local $y f64) (local $z f64)
     (local $ax f64) (local $ay f64) (local $az f64)
     (local.set $row (i32.shl (local.get $d) (i32.const 3)))
     (block $done (loop $centre
       (br_if $done (i32.ge_u (local.get $a) (local.get $k)))
       (local.set $base (i32.mul (local.get $a) (local.get $length)))
+      ;; Whether the row must be measured again.
+      (local.set $stale (i32.or (local.get $all)
+        (i32.load (i32.add (local.get $changed) (i32.shl (local.get $a) (i32.const 2))))))
+      (local.set $t (i32.const 0))
+      (block $checked (loop $check
+        (br_if $checked (i32.or (local.get $stale) (i32.ge_u (local.get $t) (local.get $length))))
+        (local.set $stale (i32.load (i32.add (local.get $changed) (i32.shl
+          (i32.load (i32.add (local.get $ids) (i32.shl (i32.add (local.get $base) (local.get $t)) (i32.const 2))))
+          (i32.const 2)))))
+        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+        (br $check)))
+      (if (local.get $stale) (then
       (local.set $ca (i32.add (local.get $centres) (i32.mul (local.get $a) (local.get $row))))
       (if (i32.eq (local.get $d) (i32.const 3)) (then
         (local.set $ax (f64.load (local.get $ca)))
@@ -811,7 +843,7 @@
         (local.set $v (f64.load (i32.add (local.get $dist) (i32.shl (local.get $at) (i32.const 3)))))
         (if (f64.lt (local.get $v) (local.get $min)) (then (local.set $min (local.get $v))))
         (f64.store (i32.add (local.get $suffixMin) (i32.shl (local.get $at) (i32.const 3))) (local.get $min))
-        (br $back)))
+        (br $back)))))
       (local.set $b (f64.load (i32.add (local.get $beyondAtBuild) (i32.shl (local.get $a) (i32.const 3)))))
       (f64.store (i32.add (local.get $beyond) (i32.shl (local.get $a) (i32.const 3)))
         (select
