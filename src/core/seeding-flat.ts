@@ -157,6 +157,7 @@ export class FlatSeeding {
 
   /** Total potential Σ w·D² (0 once every point with weight sits on a centre). */
   potential(): number {
+    if (this.compiled) return this.compiled.potential(this.gpot.byteOffset, this.gpot.length);
     let total = 0;
     for (let g = 0; g < this.gpot.length; g++) total += this.gpot[g];
     return total;
@@ -165,6 +166,9 @@ export class FlatSeeding {
   /** The working point at `target` ∈ [0, total) of the potential: a group, a block, then a point. */
   sample(target: number): number {
     const { gpot, pot, w, dist, m } = this;
+    if (this.compiled) {
+      return this.compiled.sample(target, gpot.byteOffset, gpot.length, pot.byteOffset, pot.length, w.byteOffset, dist.byteOffset, m);
+    }
     let g = 0;
     for (; g < gpot.length - 1; g++) {
       if (target < gpot[g]) break;

@@ -70,7 +70,74 @@
         (br $point)))
     (local.get $last))
 
-  ;; Each point's label (float64, at labels) to out (uint16) at its place in the caller's order:
+;; The potential Σ gpot over the groups, in order (FlatSeeding.potential).
+  (func (export "potential") (param $gpot i32) (param $groups i32) (result f64)
+    (local $g i32) (local $total f64)
+    (block $done (loop $group
+      (br_if $done (i32.ge_u (local.get $g) (local.get $groups)))
+      (local.set $total (f64.add (local.get $total) (f64.load (i32.add (local.get $gpot) (i32.shl (local.get $g) (i32.const 3))))))
+      (local.set $g (i32.add (local.get $g) (i32.const 1)))
+      (br $group)))
+    (local.get $total))
+
+  ;; The working point at `target` of the potential: a group, a block, then a point, with the
+  ;; arithmetic and the fallbacks of FlatSeeding.sample (16 blocks a group, 64 points a block).
+  (func (export "sample")
+    (param $target f64) (param $gpot i32) (param $groups i32) (param $pot i32) (param $blocks i32)
+    (param $w i32) (param $dist i32) (param $m i32) (result i32)
+    (local $g i32) (local $b i32) (local $last i32) (local $t i32) (local $end i32) (local $found i32)
+    (local $v f64) (local $mass f64) (local $acc f64)
+    (block $groupFound (loop $group
+      (br_if $groupFound (i32.ge_s (local.get $g) (i32.sub (local.get $groups) (i32.const 1))))
+      (local.set $v (f64.load (i32.add (local.get $gpot) (i32.shl (local.get $g) (i32.const 3)))))
+      (br_if $groupFound (f64.lt (local.get $target) (local.get $v)))
+      (local.set $target (f64.sub (local.get $target) (local.get $v)))
+      (local.set $g (i32.add (local.get $g) (i32.const 1)))
+      (br $group)))
+    (local.set $b (i32.shl (local.get $g) (i32.const 4)))
+    (local.set $last (i32.sub
+      (select (local.get $blocks) (i32.add (local.get $b) (i32.const 16))
+        (i32.lt_s (local.get $blocks) (i32.add (local.get $b) (i32.const 16))))
+      (i32.const 1)))
+    (block $blockFound (loop $block
+      (br_if $blockFound (i32.ge_s (local.get $b) (local.get $last)))
+      (local.set $v (f64.load (i32.add (local.get $pot) (i32.shl (local.get $b) (i32.const 3)))))
+      (br_if $blockFound (f64.lt (local.get $target) (local.get $v)))
+      (local.set $target (f64.sub (local.get $target) (local.get $v)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $block)))
+    ;; Rounding can leave the target past the block's last point: then its last with a share.
+    (local.set $found (i32.const -1))
+    (local.set $t (i32.shl (local.get $b) (i32.const 6)))
+    (local.set $end (i32.add (local.get $t) (i32.const 64)))
+    (if (i32.gt_s (local.get $end) (local.get $m)) (then (local.set $end (local.get $m))))
+    (block $pointFound (loop $point
+      (br_if $pointFound (i32.ge_s (local.get $t) (local.get $end)))
+      (local.set $mass (f64.mul
+        (f64.load (i32.add (local.get $w) (i32.shl (local.get $t) (i32.const 3))))
+        (f64.load (i32.add (local.get $dist) (i32.shl (local.get $t) (i32.const 3))))))
+      (if (f64.gt (local.get $mass) (f64.const 0)) (then
+        (local.set $acc (f64.add (local.get $acc) (local.get $mass)))
+        (local.set $found (local.get $t))
+        (br_if $pointFound (f64.lt (local.get $target) (local.get $acc)))))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $point)))
+    (if (i32.ge_s (local.get $found) (i32.const 0)) (then (return (local.get $found))))
+    ;; A block whose potential was rounding dust: the first point with a share anywhere.
+    (local.set $t (i32.const 0))
+    (block $none (loop $any
+      (br_if $none (i32.ge_s (local.get $t) (local.get $m)))
+      (if (f64.gt
+            (f64.mul
+              (f64.load (i32.add (local.get $w) (i32.shl (local.get $t) (i32.const 3))))
+              (f64.load (i32.add (local.get $dist) (i32.shl (local.get $t) (i32.const 3)))))
+            (f64.const 0))
+        (then (return (local.get $t))))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $any)))
+    (i32.const 0))
+
+    ;; Each point's label (float64, at labels) to out (uint16) at its place in the caller's order:
   ;; out[order[t]] = labels[t] for t < n.
   (func (export "scatter") (param $n i32) (param $order i32) (param $labels i32) (param $out i32)
     (local $t i32)
