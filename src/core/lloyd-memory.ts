@@ -24,6 +24,16 @@ export interface LloydMemory {
   restTravelled: Float64Array;
   half: Float64Array;
   reach: Float64Array;
+  /** How far each centre moved in the last update step, each cluster's rest drop, and the movers' order. */
+  shift: Float64Array;
+  restShift: Float64Array;
+  movers: Int32Array;
+  /**
+   * The update step's loops over the centres compiled (see wasm/assign.wat): `moveCentres` as
+   * lloyd-update.ts's (returns Σ shift²), `centresMoved` as PrunedLloyd's but for the relocated points.
+   */
+  moveCentres: (() => number) | undefined;
+  centresMoved: ((eps: number) => void) | undefined;
   /** Storage of the rows of nearest centres (see CentreRows); the kernel reads ids, suffixMin and beyond. */
   rows: RowsStorage;
   /** The rows' loops compiled, over `rows` and `centres` (finding the rows too up to WASM_ROWS_MAX_K). */
@@ -108,7 +118,8 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
   const found = kernel === 'wasm' && k <= WASM_ROWS_MAX_K ? k * (row + 2) : 0;
   const bytes = Arena.size(16, 16, 16, CONTROL_BYTES, 8 * d * n, 8 * n, 8 * d * k, 8 * d * k, 8 * k, 8 * k, 8 * k,
     8 * k, 8 * k, 8 * k * row, 8 * k * row, 8 * k, 8 * k, 8 * d * k, 8 * k, 8 * k, 8 * d * k, 8 * k, 8 * found,
-    16 * n, 4 * n, 4 * k * row, 4 * n, 4 * chunksOf(n), 4 * found, found > 0 ? 4 * k : 0, 8 * k * d, 4 * k, 2 * n);
+    16 * n, 4 * n, 4 * k * row, 4 * n, 4 * chunksOf(n), 4 * found, found > 0 ? 4 * k : 0, 8 * k * d, 4 * k, 8 * k, 8 * k,
+    4 * k, 2 * n);
   const arena = new Arena(bytes, WASM_BASE64, kernel, true);
   const counter = arena.i32(4);
   const helperCounter = arena.i32(4);
@@ -142,6 +153,11 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
     helperSums: arena.f64(k * d),
     helperMass: arena.f64(k),
     labels: arena.u16(n),
+    shift: arena.f64(k),
+    restShift: arena.f64(k),
+    movers: arena.i32(k),
+    moveCentres: undefined,
+    centresMoved: undefined,
     screen: undefined,
     settle: undefined,
     accumulate: undefined,
@@ -192,6 +208,11 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
       };
     }
     m.rowsKernel = rowsKernel;
+    m.moveCentres = () => exports.moveCentres(k, d, m.centres.byteOffset, m.sums.byteOffset, m.mass.byteOffset, m.shift.byteOffset);
+    m.centresMoved = (eps) =>
+      exports.centresMoved(k, d, m.centres.byteOffset, m.shift.byteOffset, m.travelled.byteOffset, m.reach.byteOffset,
+        r.ids.byteOffset, r.dist.byteOffset, r.beyond.byteOffset, row, m.movers.byteOffset, m.restShift.byteOffset,
+        m.restTravelled.byteOffset, eps);
   }
   const scanK = k <= SCAN_ALL_MAX_K ? k : 0;
   if (screen && settle) {

@@ -42,11 +42,13 @@ export function finishUpdate(
   sums: Float64Array,
   mass: Float64Array,
   relocated?: number[],
+  move?: () => number,
 ): number {
   for (let j = 0; j < k; j++) {
     if (!(mass[j] > 0)) reseed(points, n, d, weights, labels, centres, sums, mass, j, relocated);
   }
-  return moveCentres(centres, k, d, sums, mass, shift);
+  // `move` (optional): moveCentres compiled, over these same centres, sums, masses and shifts.
+  return move ? move() : moveCentres(centres, k, d, sums, mass, shift);
 }
 
 export function accumulate(

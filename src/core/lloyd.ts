@@ -182,7 +182,7 @@ function runPruned(s: PrunedLloyd, points: Float64Array, n: number, d: number, w
     iterations++;
     s.relocated.length = 0;
     // The assign pass has brought the clusters' sums up to date (see `exact`).
-    const moved = finishUpdate(points, n, d, weights, s.labels, s.centres, s.k, s.shift, s.sums, s.mass, s.relocated);
+    const moved = finishUpdate(points, n, d, weights, s.labels, s.centres, s.k, s.shift, s.sums, s.mass, s.relocated, s.compiledMove);
     assigned = false;
     s.centresMoved();
     if (moved <= options.tolAbs) break;
@@ -271,6 +271,8 @@ class PrunedLloyd {
   private helper: Helper | undefined;
   /** The WebAssembly screen and settle over this state's memory, where they run. */
   readonly compiledScreen: LloydMemory['screen'];
+  /** moveCentres compiled, where it runs (see finishUpdate). */
+  readonly compiledMove: LloydMemory['moveCentres'];
   readonly compiledSettle: LloydMemory['settle'];
   /** Distance evaluations and full searches so far (for benchmarks of the pruning). */
   readonly stats = new Float64Array(2);
@@ -309,9 +311,10 @@ class PrunedLloyd {
     this.reach = memory.reach;
     this.compiledScreen = memory.screen;
     this.compiledSettle = memory.settle;
-    this.shift = new Float64Array(k);
-    this.restShift = new Float64Array(k);
-    this.movers = new Int32Array(k);
+    this.shift = memory.shift;
+    this.restShift = memory.restShift;
+    this.movers = memory.movers;
+    this.compiledMove = memory.moveCentres;
     // Rows hold every other centre up to K = ROW_LENGTH + 1: no walk runs off its row, no tree.
     this.tree = k > ROW_LENGTH + 1 ? new CentreTree(k, d) : undefined;
     this.rows = new CentreRows(k, d, memory.rows, memory.rowsKernel);
@@ -627,11 +630,16 @@ class PrunedLloyd {
    */
   centresMoved(): void {
     const { k, shift, travelled, restShift, restTravelled, bounds } = this;
-    for (let j = 0; j < k; j++) travelled[j] += shift[j];
     for (const i of this.relocated) {
       bounds[4 * i] = Infinity;
       bounds.fill(-Infinity, 4 * i + 1, 4 * i + 4);
     }
+    if (this.memory.centresMoved) {
+      // The loops below, compiled: they run between two assign steps, while the helper waits.
+      this.memory.centresMoved(this.eps);
+      return;
+    }
+    for (let j = 0; j < k; j++) travelled[j] += shift[j];
     restShifts(this.centres, k, this.d, shift, this.reach, this.rows, this.movers, restShift, this.eps);
     for (let j = 0; j < k; j++) restTravelled[j] += restShift[j];
   }

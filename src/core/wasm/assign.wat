@@ -855,4 +855,167 @@
           (f64.eq (local.get $b) (f64.const inf))))
       (local.set $a (i32.add (local.get $a) (i32.const 1)))
       (br $centre))))
+
+  ;; The update step's loops over the centres (lloyd-update.ts moveCentres and lloyd.ts
+  ;; centresMoved, restShifts, sortMovers), the same arithmetic in the same order. moveCentres:
+  ;; each centre with mass moves to sums / mass, shift[j] is how far (0 without mass); returns
+  ;; Σ shift².
+  (func (export "moveCentres")
+    (param $k i32) (param $d i32) (param $centres i32) (param $sums i32) (param $mass i32) (param $shift i32)
+    (result f64)
+    (local $j i32) (local $t i32) (local $at i32) (local $m f64) (local $s f64) (local $value f64)
+    (local $diff f64) (local $total f64)
+    (block $done (loop $centre
+      (br_if $done (i32.ge_u (local.get $j) (local.get $k)))
+      (local.set $m (f64.load (i32.add (local.get $mass) (i32.shl (local.get $j) (i32.const 3)))))
+      (if (f64.gt (local.get $m) (f64.const 0))
+        (then
+          (local.set $s (f64.const 0))
+          (local.set $t (i32.const 0))
+          (block $moved (loop $coordinate
+            (br_if $moved (i32.ge_u (local.get $t) (local.get $d)))
+            (local.set $at (i32.shl (i32.add (i32.mul (local.get $j) (local.get $d)) (local.get $t)) (i32.const 3)))
+            (local.set $value (f64.div (f64.load (i32.add (local.get $sums) (local.get $at))) (local.get $m)))
+            (local.set $diff (f64.sub (local.get $value) (f64.load (i32.add (local.get $centres) (local.get $at)))))
+            (local.set $s (f64.add (local.get $s) (f64.mul (local.get $diff) (local.get $diff))))
+            (f64.store (i32.add (local.get $centres) (local.get $at)) (local.get $value))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $coordinate)))
+          (f64.store (i32.add (local.get $shift) (i32.shl (local.get $j) (i32.const 3))) (f64.sqrt (local.get $s)))
+          (local.set $total (f64.add (local.get $total) (local.get $s))))
+        (else (f64.store (i32.add (local.get $shift) (i32.shl (local.get $j) (i32.const 3))) (f64.const 0))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $centre)))
+    (local.get $total))
+
+  ;; Whether mover p comes after mover q: a smaller shift, or the same and a larger index.
+  (func $after (param $shift i32) (param $p i32) (param $q i32) (result i32)
+    (local $sp f64) (local $sq f64)
+    (local.set $sp (f64.load (i32.add (local.get $shift) (i32.shl (local.get $p) (i32.const 3)))))
+    (local.set $sq (f64.load (i32.add (local.get $shift) (i32.shl (local.get $q) (i32.const 3)))))
+    (i32.or (f64.lt (local.get $sp) (local.get $sq))
+      (i32.and (f64.eq (local.get $sp) (local.get $sq)) (i32.gt_s (local.get $p) (local.get $q)))))
+
+  (func $siftDown (param $movers i32) (param $shift i32) (param $root i32) (param $end i32)
+    (local $child i32) (local $a i32) (local $b i32)
+    (block $done (loop $down
+      (local.set $child (i32.add (i32.shl (local.get $root) (i32.const 1)) (i32.const 1)))
+      (br_if $done (i32.ge_s (local.get $child) (local.get $end)))
+      (if (i32.lt_s (i32.add (local.get $child) (i32.const 1)) (local.get $end)) (then
+        (if (call $after (local.get $shift)
+              (i32.load (i32.add (local.get $movers) (i32.shl (i32.add (local.get $child) (i32.const 1)) (i32.const 2))))
+              (i32.load (i32.add (local.get $movers) (i32.shl (local.get $child) (i32.const 2)))))
+          (then (local.set $child (i32.add (local.get $child) (i32.const 1)))))))
+      (local.set $a (i32.load (i32.add (local.get $movers) (i32.shl (local.get $child) (i32.const 2)))))
+      (local.set $b (i32.load (i32.add (local.get $movers) (i32.shl (local.get $root) (i32.const 2)))))
+      (br_if $done (i32.eqz (call $after (local.get $shift) (local.get $a) (local.get $b))))
+      (i32.store (i32.add (local.get $movers) (i32.shl (local.get $root) (i32.const 2))) (local.get $a))
+      (i32.store (i32.add (local.get $movers) (i32.shl (local.get $child) (i32.const 2))) (local.get $b))
+      (local.set $root (local.get $child))
+      (br $down))))
+
+  ;; sortMovers: the centres that moved, largest shift first (then lowest index), into movers;
+  ;; returns how many. A heap sort: the order is total, so any sort gives the same list.
+  (func $sortMovers (param $k i32) (param $shift i32) (param $movers i32) (result i32)
+    (local $j i32) (local $count i32) (local $start i32) (local $end i32) (local $v i32)
+    (block $listed (loop $centre
+      (br_if $listed (i32.ge_u (local.get $j) (local.get $k)))
+      (if (f64.gt (f64.load (i32.add (local.get $shift) (i32.shl (local.get $j) (i32.const 3)))) (f64.const 0)) (then
+        (i32.store (i32.add (local.get $movers) (i32.shl (local.get $count) (i32.const 2))) (local.get $j))
+        (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $centre)))
+    (local.set $start (i32.sub (i32.shr_s (local.get $count) (i32.const 1)) (i32.const 1)))
+    (block $heaped (loop $heapify
+      (br_if $heaped (i32.lt_s (local.get $start) (i32.const 0)))
+      (call $siftDown (local.get $movers) (local.get $shift) (local.get $start) (local.get $count))
+      (local.set $start (i32.sub (local.get $start) (i32.const 1)))
+      (br $heapify)))
+    (local.set $end (i32.sub (local.get $count) (i32.const 1)))
+    (block $sorted (loop $pop
+      (br_if $sorted (i32.le_s (local.get $end) (i32.const 0)))
+      (local.set $v (i32.load (local.get $movers)))
+      (i32.store (local.get $movers) (i32.load (i32.add (local.get $movers) (i32.shl (local.get $end) (i32.const 2)))))
+      (i32.store (i32.add (local.get $movers) (i32.shl (local.get $end) (i32.const 2))) (local.get $v))
+      (call $siftDown (local.get $movers) (local.get $shift) (i32.const 0) (local.get $end))
+      (local.set $end (i32.sub (local.get $end) (i32.const 1)))
+      (br $pop)))
+    (local.get $count))
+
+  ;; centresMoved but for the relocated points: travelled += shift, restShift by restShifts
+  ;; (each cluster's drop: the largest shift of a mover near enough to it, through its row when
+  ;; the row's bound allows, else through the movers, largest shift first, 48 at most), then
+  ;; restTravelled += restShift.
+  (func (export "centresMoved")
+    (param $k i32) (param $d i32) (param $centres i32) (param $shift i32) (param $travelled i32)
+    (param $reach i32) (param $ids i32) (param $dist i32) (param $beyond i32) (param $length i32)
+    (param $movers i32) (param $restShift i32) (param $restTravelled i32) (param $eps f64)
+    (local $j i32) (local $a i32) (local $t i32) (local $count i32) (local $scanned i32) (local $row i32)
+    (local $maxShift f64) (local $sa f64) (local $sj f64) (local $limit f64) (local $limit2 f64) (local $drop f64)
+    (local $at i32)
+    (local.set $row (i32.shl (local.get $d) (i32.const 3)))
+    (block $done (loop $centre
+      (br_if $done (i32.ge_u (local.get $j) (local.get $k)))
+      (local.set $at (i32.add (local.get $travelled) (i32.shl (local.get $j) (i32.const 3))))
+      (local.set $sj (f64.load (i32.add (local.get $shift) (i32.shl (local.get $j) (i32.const 3)))))
+      (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (local.get $sj)))
+      (if (f64.gt (local.get $sj) (local.get $maxShift)) (then (local.set $maxShift (local.get $sj))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $centre)))
+    (local.set $count (i32.const -1))
+    (block $clusters (loop $cluster
+      (br_if $clusters (i32.ge_u (local.get $a) (local.get $k)))
+      (local.set $sa (f64.load (i32.add (local.get $shift) (i32.shl (local.get $a) (i32.const 3)))))
+      (local.set $limit (f64.add
+        (f64.add (f64.load (i32.add (local.get $reach) (i32.shl (local.get $a) (i32.const 3)))) (local.get $sa))
+        (local.get $eps)))
+      (local.set $drop (f64.const 0))
+      (if (f64.ge
+            (f64.sub (f64.sub (f64.load (i32.add (local.get $beyond) (i32.shl (local.get $a) (i32.const 3)))) (local.get $sa))
+              (local.get $maxShift))
+            (local.get $limit))
+        (then
+          (local.set $t (i32.const 0))
+          (block $rowDone (loop $entry
+            (br_if $rowDone (i32.ge_u (local.get $t) (local.get $length)))
+            (local.set $at (i32.add (i32.mul (local.get $a) (local.get $length)) (local.get $t)))
+            (local.set $sj (f64.load (i32.add (local.get $shift)
+              (i32.shl (i32.load (i32.add (local.get $ids) (i32.shl (local.get $at) (i32.const 2)))) (i32.const 3)))))
+            (if (i32.and (f64.gt (local.get $sj) (local.get $drop))
+                  (f64.lt
+                    (f64.sub (f64.sub (f64.load (i32.add (local.get $dist) (i32.shl (local.get $at) (i32.const 3)))) (local.get $sa))
+                      (local.get $sj))
+                    (local.get $limit)))
+              (then (local.set $drop (local.get $sj))))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $entry))))
+        (else
+          (if (i32.lt_s (local.get $count) (i32.const 0))
+            (then (local.set $count (call $sortMovers (local.get $k) (local.get $shift) (local.get $movers)))))
+          (local.set $limit2 (f64.mul (local.get $limit) (local.get $limit)))
+          (local.set $t (i32.const 0))
+          (local.set $scanned (i32.const 0))
+          (block $found (loop $mover
+            (br_if $found (i32.ge_s (local.get $t) (local.get $count)))
+            (local.set $j (i32.load (i32.add (local.get $movers) (i32.shl (local.get $t) (i32.const 2)))))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br_if $mover (i32.eq (local.get $j) (local.get $a)))
+            ;; Past the scan limit, the largest shift not yet ruled out bounds the drop.
+            (if (i32.or (i32.eq (local.get $scanned) (i32.const 48))
+                  (f64.lt
+                    (call $squared
+                      (i32.add (local.get $centres) (i32.mul (local.get $a) (local.get $row)))
+                      (i32.add (local.get $centres) (i32.mul (local.get $j) (local.get $row)))
+                      (local.get $d))
+                    (local.get $limit2)))
+              (then
+                (local.set $drop (f64.load (i32.add (local.get $shift) (i32.shl (local.get $j) (i32.const 3)))))
+                (br $found)))
+            (local.set $scanned (i32.add (local.get $scanned) (i32.const 1)))
+            (br $mover)))))
+      (f64.store (i32.add (local.get $restShift) (i32.shl (local.get $a) (i32.const 3))) (local.get $drop))
+      (local.set $at (i32.add (local.get $restTravelled) (i32.shl (local.get $a) (i32.const 3))))
+      (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (local.get $drop)))
+      (local.set $a (i32.add (local.get $a) (i32.const 1)))
+      (br $cluster))))
 )
