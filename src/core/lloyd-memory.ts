@@ -34,6 +34,8 @@ export interface LloydMemory {
    */
   moveCentres: (() => number) | undefined;
   centresMoved: ((eps: number) => void) | undefined;
+  /** The helper's reach, masses and sums (when exact) merged into this thread's, compiled (see PrunedLloyd.assignInTwo). */
+  mergeHelper: ((exact: boolean) => void) | undefined;
   /** Storage of the rows of nearest centres (see CentreRows); the kernel reads ids, suffixMin and beyond. */
   rows: RowsStorage;
   /** The rows' loops compiled, over `rows` and `centres` (finding the rows too up to WASM_ROWS_MAX_K). */
@@ -158,6 +160,7 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
     movers: arena.i32(k),
     moveCentres: undefined,
     centresMoved: undefined,
+    mergeHelper: undefined,
     screen: undefined,
     settle: undefined,
     accumulate: undefined,
@@ -208,6 +211,9 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
       };
     }
     m.rowsKernel = rowsKernel;
+    m.mergeHelper = (exact) =>
+      exports.mergeHelper(k, d, exact ? 1 : 0, m.reach.byteOffset, m.helperReach.byteOffset, m.mass.byteOffset,
+        m.helperMass.byteOffset, m.sums.byteOffset, m.helperSums.byteOffset);
     m.moveCentres = () => exports.moveCentres(k, d, m.centres.byteOffset, m.sums.byteOffset, m.mass.byteOffset, m.shift.byteOffset);
     m.centresMoved = (eps) =>
       exports.centresMoved(k, d, m.centres.byteOffset, m.shift.byteOffset, m.travelled.byteOffset, m.reach.byteOffset,

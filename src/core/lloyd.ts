@@ -454,8 +454,8 @@ class PrunedLloyd {
    * result, only how long one side waits for the other: at most a chunk.
    */
   private assignInTwo(helper: Helper): number {
-    const { n, k, d, eps, exact, reach, sums, mass, crossers, memory, stats } = this;
-    const { controlInts: ints, controlFloats: floats, helperReach, helperSums, helperMass, chunkLeft } = memory;
+    const { n, eps, exact, crossers, memory, stats } = this;
+    const { controlInts: ints, controlFloats: floats, chunkLeft } = memory;
     const screen = this.compiledScreen!;
     const settle = this.compiledSettle!;
     const chunk = ASSIGN_CHUNK;
@@ -478,11 +478,9 @@ class PrunedLloyd {
       chunkLeft[c] = settled.left;
     }
     helper.join();
-    for (let j = 0; j < k; j++) if (helperReach[j] > reach[j]) reach[j] = helperReach[j];
-    if (exact) {
-      for (let j = 0; j < k; j++) mass[j] += helperMass[j];
-      for (let t = 0; t < k * d; t++) sums[t] += helperSums[t];
-    }
+    // reach[j] = max(reach[j], helperReach[j]); when exact, mass += helperMass and sums += helperSums
+    // (compiled, as the helper is only lent where the kernels run).
+    memory.mergeHelper!(exact);
     stats[0] += ints[ASSIGN.DISTANCES];
     stats[1] += ints[ASSIGN.SEARCHES];
     changed += ints[ASSIGN.CHANGED];

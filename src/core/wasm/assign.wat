@@ -1018,4 +1018,36 @@
       (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (local.get $drop)))
       (local.set $a (i32.add (local.get $a) (i32.const 1)))
       (br $cluster))))
+
+  ;; The helper's share of an assign step merged into this thread's (PrunedLloyd.assignInTwo):
+  ;; reach the larger of the two, and, when the sums are exact, the helper's masses and sums added.
+  (func (export "mergeHelper")
+    (param $k i32) (param $d i32) (param $exact i32) (param $reach i32) (param $helperReach i32)
+    (param $mass i32) (param $helperMass i32) (param $sums i32) (param $helperSums i32)
+    (local $j i32) (local $at i32) (local $v f64)
+    (block $reached (loop $centre
+      (br_if $reached (i32.ge_u (local.get $j) (local.get $k)))
+      (local.set $at (i32.shl (local.get $j) (i32.const 3)))
+      (local.set $v (f64.load (i32.add (local.get $helperReach) (local.get $at))))
+      (if (f64.gt (local.get $v) (f64.load (i32.add (local.get $reach) (local.get $at))))
+        (then (f64.store (i32.add (local.get $reach) (local.get $at)) (local.get $v))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $centre)))
+    (if (local.get $exact) (then
+      (local.set $j (i32.const 0))
+      (block $massed (loop $cluster
+        (br_if $massed (i32.ge_u (local.get $j) (local.get $k)))
+        (local.set $at (i32.shl (local.get $j) (i32.const 3)))
+        (f64.store (i32.add (local.get $mass) (local.get $at))
+          (f64.add (f64.load (i32.add (local.get $mass) (local.get $at))) (f64.load (i32.add (local.get $helperMass) (local.get $at)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $cluster)))
+      (local.set $j (i32.const 0))
+      (block $summed (loop $coordinate
+        (br_if $summed (i32.ge_u (local.get $j) (i32.mul (local.get $k) (local.get $d))))
+        (local.set $at (i32.shl (local.get $j) (i32.const 3)))
+        (f64.store (i32.add (local.get $sums) (local.get $at))
+          (f64.add (f64.load (i32.add (local.get $sums) (local.get $at))) (f64.load (i32.add (local.get $helperSums) (local.get $at)))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $coordinate))))))
 )
