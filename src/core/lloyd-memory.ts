@@ -36,6 +36,8 @@ export interface LloydMemory {
   centresMoved: ((eps: number) => void) | undefined;
   /** The helper's reach, masses and sums (when exact) merged into this thread's, compiled (see PrunedLloyd.assignInTwo). */
   mergeHelper: ((exact: boolean) => void) | undefined;
+  /** half[a] = 0.5 × rows.nearestBound(a) for every centre, compiled (see PrunedLloyd.index). */
+  halves: (() => void) | undefined;
   /** Storage of the rows of nearest centres (see CentreRows); the kernel reads ids, suffixMin and beyond. */
   rows: RowsStorage;
   /** The rows' loops compiled, over `rows` and `centres` (finding the rows too up to WASM_ROWS_MAX_K). */
@@ -161,6 +163,7 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
     moveCentres: undefined,
     centresMoved: undefined,
     mergeHelper: undefined,
+    halves: undefined,
     screen: undefined,
     settle: undefined,
     accumulate: undefined,
@@ -211,6 +214,7 @@ export function allocateLloyd(n: number, k: number, d: number, kernel: Kernel): 
       };
     }
     m.rowsKernel = rowsKernel;
+    m.halves = () => exports.halves(k, row, r.suffixMin.byteOffset, r.beyond.byteOffset, m.half.byteOffset);
     m.mergeHelper = (exact) =>
       exports.mergeHelper(k, d, exact ? 1 : 0, m.reach.byteOffset, m.helperReach.byteOffset, m.mass.byteOffset,
         m.helperMass.byteOffset, m.sums.byteOffset, m.helperSums.byteOffset);

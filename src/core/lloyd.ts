@@ -365,7 +365,8 @@ class PrunedLloyd {
     const { k, rows, half } = this;
     this.treeStale = true;
     rows.update(this.centres, () => this.centreTree());
-    for (let a = 0; a < k; a++) half[a] = 0.5 * rows.nearestBound(a);
+    if (this.memory.halves) this.memory.halves();
+    else for (let a = 0; a < k; a++) half[a] = 0.5 * rows.nearestBound(a);
   }
 
   /** The four nearest centres of point i, walking centre a's row, or the tree when it runs out. */

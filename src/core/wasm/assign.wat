@@ -1050,4 +1050,20 @@
           (f64.add (f64.load (i32.add (local.get $sums) (local.get $at))) (f64.load (i32.add (local.get $helperSums) (local.get $at)))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $coordinate))))))
+
+  ;; half[a] = 0.5 × the rows' bound on the distance from c_a to its nearest other centre
+  ;; (CentreRows.nearestBound: the smaller of its row's first suffix minimum and beyond[a]).
+  (func (export "halves")
+    (param $k i32) (param $length i32) (param $suffixMin i32) (param $beyond i32) (param $half i32)
+    (local $a i32) (local $first f64) (local $b f64)
+    (block $done (loop $centre
+      (br_if $done (i32.ge_u (local.get $a) (local.get $k)))
+      (local.set $first (if (result f64) (i32.gt_s (local.get $length) (i32.const 0))
+        (then (f64.load (i32.add (local.get $suffixMin) (i32.shl (i32.mul (local.get $a) (local.get $length)) (i32.const 3)))))
+        (else (f64.const inf))))
+      (local.set $b (f64.load (i32.add (local.get $beyond) (i32.shl (local.get $a) (i32.const 3)))))
+      (f64.store (i32.add (local.get $half) (i32.shl (local.get $a) (i32.const 3)))
+        (f64.mul (f64.const 0.5) (select (local.get $first) (local.get $b) (f64.lt (local.get $first) (local.get $b)))))
+      (local.set $a (i32.add (local.get $a) (i32.const 1)))
+      (br $centre))))
 )
