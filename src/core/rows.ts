@@ -6,11 +6,11 @@
 // distance found plus d(x, c_a). Started from x's label the walk stops after a dozen centres or so
 // (K = 1024, median 10). A row that runs out falls back to the k-d tree.
 //
-// Rows hold the ROW_LENGTH nearest only, found with the tree; finding them costs ~100 times a
-// walk, so they are kept across Lloyd passes while the centres move little. Each pass refreshes
-// what the walk needs exactly: the current distance of every entry, the smallest distance among
-// the entries from each one on, and a lower bound for the centres outside the row (its distance
-// when built, less how far the centres moved since).
+// Rows hold the ROW_LENGTH nearest only, found with the tree (or, by a RowsKernel, by brute force);
+// finding them costs ~100 times a walk, so they are kept across Lloyd passes while the centres move
+// little. Each pass refreshes what the walk needs exactly: the current distance of every entry, the
+// smallest distance among the entries from each one on, and a lower bound for the centres outside
+// the row (its distance when built, less how far the centres moved since).
 import { dist2 } from './geometry.js';
 import { CentreTree, foundDist2, foundLabel, insertFound, nearestListFrom } from './kdtree.js';
 
