@@ -91,13 +91,14 @@ export interface LloydMemory {
 const SCAN_ALL_MAX_K = 256;
 
 /**
- * Most centres whose rows the kernel finds by brute force (K² distances a build) rather than the
- * TypeScript k-d tree: at K = 256 the tree's code is hardly used before V8 has compiled it, and a
- * fresh process then spends more time on it, and on compiling it, than the kernel on all K²
- * (china.jpg at K = 64, 128, 256 and flower.jpg at 256: 28-36 ms sooner). At K = 512 the two are
- * even, at 1024 the tree is 86 ms sooner.
+ * Most centres whose rows the kernel finds by brute force (K² distances a build, each list started
+ * from the centre's old row) rather than the TypeScript k-d tree: at K = 256 the tree's code is
+ * hardly used before V8 has compiled it, and a fresh process then spends more time on it, and on
+ * compiling it, than the kernel on all K² (china.jpg at K = 64, 128, 256 and flower.jpg at 256:
+ * 28-36 ms sooner). china.jpg's Lloyd at K = 512: 251 ms against 264 with the tree; at K = 1024
+ * the tree is sooner, 295 against 324.
  */
-export const WASM_ROWS_MAX_K = 256;
+export const WASM_ROWS_MAX_K = 512;
 
 /**
  * Points a chunk of an assign step shared with a helper thread: each side takes the next chunk
