@@ -161,17 +161,19 @@ describe('seeding and assign step on two threads', () => {
   });
 
   it('runs the requests itself until a late helper comes, then shares them: the same result', async () => {
-    // A worker that starts serving 40 ms after its first loan comes, as a fresh one does while it loads.
+    // A worker that starts serving 40 ms after its first loan comes, as a fresh one does while it
+    // loads (its code is loaded before, so that only the 40 ms stand between the loan and it).
     const late = new Worker(
       `const { parentPort } = require('node:worker_threads');
        const { pathToFileURL } = require('node:url');
-       let serve;
+       const loading = import(pathToFileURL(${JSON.stringify(join(ROOT, 'dist', 'core', 'helper-thread.js'))}).href);
+       let slept = false;
        parentPort.on('message', async (loan) => {
-         if (!serve) {
+         if (!slept) {
+           slept = true;
            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 40);
-           ({ serveHelper: serve } = await import(pathToFileURL(${JSON.stringify(join(ROOT, 'dist', 'core', 'helper-thread.js'))}).href));
          }
-         serve(loan);
+         (await loading).serveHelper(loan);
        });`,
       { eval: true },
     );
