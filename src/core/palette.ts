@@ -87,18 +87,17 @@ export function paletteOf(
       for (let t = 0; t < d; t++) colours[idx * d + t] = rounded[j * d + t];
       usedCounts[idx] = counts[j];
     });
+    // Palette index of each centre, -1 for the unused.
+    const newIndex = (arena && inMemory ? arena.i32(k) : new Int32Array(k)).fill(-1);
+    order.forEach((j, idx) => (newIndex[j] = idx));
     let sse = 0;
     if (arena && run && inMemory) {
       const centres = arena.f64(k * d);
       centres.set(rounded);
-      const newIndex = arena.i32(k).fill(-1);
-      order.forEach((j, idx) => (newIndex[j] = idx));
       sse = run.relabel(n, d, inMemory.points.byteOffset, inMemory.weights.byteOffset, inMemory.labels.byteOffset,
         centres.byteOffset, newIndex.byteOffset);
       labels.set(inMemory.labels);
     } else {
-      const newIndex = new Int32Array(k).fill(-1);
-      order.forEach((j, idx) => (newIndex[j] = idx));
       for (let i = 0; i < n; i++) {
         const j = labels[i];
         let e = 0;
