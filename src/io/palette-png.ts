@@ -1,7 +1,7 @@
 // Writes a palette as a PNG swatch strip: one square per colour, sorted by pixel share, wrapping
 // to rows when there are many colours. The file is written atomically.
 
-import { sharp } from './sharp.js';
+import { loadSharp } from './sharp.js';
 import { writeFileAtomic, type WriteOptions } from './files.js';
 
 import { sortPaletteByShare } from '../report/palette-formats.js';
@@ -65,6 +65,6 @@ export async function writePaletteSwatchPng(
 ): Promise<void> {
   if (palette.length === 0) throw new Error('Expected at least one colour for the palette swatch PNG but received an empty palette');
   const { data, width, height } = renderSwatchRgba(palette, options);
-  const png = await sharp(data, { raw: { width, height, channels: 4 } }).png({ compressionLevel: 9 }).toBuffer();
+  const png = await loadSharp()(data, { raw: { width, height, channels: 4 } }).png({ compressionLevel: 9 }).toBuffer();
   await writeFileAtomic(path, png, { force: options.force });
 }

@@ -14,6 +14,8 @@ export interface PackedRows {
   rows: Uint8Array;
   rowBytes: number;
   height: number;
+  /** Bytes a pixel, how far back the filters' left byte is: 1 for indexed rows (the default), 3 or 4 for RGB(A). */
+  bytesPerPixel?: number;
 }
 
 /**
@@ -177,9 +179,9 @@ const MAGNITUDE = Uint8Array.from({ length: 256 }, (_, v) => (v < 128 ? v : 256 
 /**
  * The filter type whose output has the smallest sum of magnitudes on the row at `cur` (the row
  * above at `prev`), the lowest type on ties: all five sums in one pass, nothing written. The
- * byte to the left is the previous pixel's (one byte a pixel or less), zero before the first.
+ * byte to the left is the previous pixel's (`bpp` bytes back), zero in the first pixel.
  */
-function bestFilter(rows: Uint8Array, cur: number, prev: number, n: number): number {
+function bestFilter(rows: Uint8Array, cur: number, prev: number, n: number, bpp: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
@@ -190,13 +192,15 @@ function bestFilter(rows: Uint8Array, cur: number, prev: number, n: number): num
   for (let i = 0; i < n; i++) {
     const x = rows[cur + i];
     const b = rows[prev + i];
+    if (i >= bpp) {
+      a = rows[cur + i - bpp];
+      c = rows[prev + i - bpp];
+    }
     s0 += MAGNITUDE[x];
     s1 += MAGNITUDE[(x - a) & 255];
     s2 += MAGNITUDE[(x - b) & 255];
     s3 += MAGNITUDE[(x - ((a + b) >> 1)) & 255];
     s4 += MAGNITUDE[(x - paeth(a, b, c)) & 255];
-    a = x;
-    c = b;
   }
   const sums = [s0, s1, s2, s3, s4];
   let best = 0;
@@ -205,30 +209,31 @@ function bestFilter(rows: Uint8Array, cur: number, prev: number, n: number): num
 }
 
 /** Writes the row at `cur` filtered with `type` to `out` at `at` (see bestFilter for the neighbours). */
-function filterRow(type: number, rows: Uint8Array, cur: number, prev: number, n: number, out: Uint8Array, at: number): void {
+function filterRow(type: number, rows: Uint8Array, cur: number, prev: number, n: number, bpp: number, out: Uint8Array, at: number): void {
+  const first = Math.min(bpp, n);
   switch (type) {
     case 0:
       out.set(rows.subarray(cur, cur + n), at);
       break;
     case 1:
-      out[at] = rows[cur];
-      for (let i = 1; i < n; i++) out[at + i] = rows[cur + i] - rows[cur + i - 1];
+      for (let i = 0; i < first; i++) out[at + i] = rows[cur + i];
+      for (let i = bpp; i < n; i++) out[at + i] = rows[cur + i] - rows[cur + i - bpp];
       break;
     case 2:
       for (let i = 0; i < n; i++) out[at + i] = rows[cur + i] - rows[prev + i];
       break;
     case 3:
-      out[at] = rows[cur] - (rows[prev] >> 1);
-      for (let i = 1; i < n; i++) out[at + i] = rows[cur + i] - ((rows[cur + i - 1] + rows[prev + i]) >> 1);
+      for (let i = 0; i < first; i++) out[at + i] = rows[cur + i] - (rows[prev + i] >> 1);
+      for (let i = bpp; i < n; i++) out[at + i] = rows[cur + i] - ((rows[cur + i - bpp] + rows[prev + i]) >> 1);
       break;
     default:
-      out[at] = rows[cur] - rows[prev];
-      for (let i = 1; i < n; i++) out[at + i] = rows[cur + i] - paeth(rows[cur + i - 1], rows[prev + i], rows[prev + i - 1]);
+      for (let i = 0; i < first; i++) out[at + i] = rows[cur + i] - rows[prev + i];
+      for (let i = bpp; i < n; i++) out[at + i] = rows[cur + i] - paeth(rows[cur + i - bpp], rows[prev + i], rows[prev + i - bpp]);
   }
 }
 
 /** PNG scanlines: each row's filter type byte, then the row filtered. */
-export function filterRows({ rows, rowBytes, height }: PackedRows, mode: FilterMode, kernel: Kernel = 'wasm'): Buffer {
+export function filterRows({ rows, rowBytes, height, bytesPerPixel: bpp = 1 }: PackedRows, mode: FilterMode, kernel: Kernel = 'wasm'): Buffer {
   // Filter None is copies (native already).
   if (mode !== 0) {
     const arena = new Arena(Arena.size(rows.length, (rowBytes + 1) * height), WASM_BASE64, kernel);
@@ -237,7 +242,7 @@ export function filterRows({ rows, rowBytes, height }: PackedRows, mode: FilterM
       const rowsIn = arena.u8(rows.length);
       rowsIn.set(rows);
       const filtered = arena.u8((rowBytes + 1) * height);
-      filter(mode === 'adaptive' ? 5 : mode, rowsIn.byteOffset, rowBytes, height, filtered.byteOffset);
+      filter(mode === 'adaptive' ? 5 : mode, rowsIn.byteOffset, rowBytes, height, bpp, filtered.byteOffset);
       const scanlines = Buffer.from(filtered);
       arena.release();
       return scanlines;
@@ -248,9 +253,9 @@ export function filterRows({ rows, rowBytes, height }: PackedRows, mode: FilterM
     const prev = y * rowBytes;
     const cur = prev + rowBytes;
     const at = y * (rowBytes + 1);
-    const type = mode === 'adaptive' ? bestFilter(rows, cur, prev, rowBytes) : mode;
+    const type = mode === 'adaptive' ? bestFilter(rows, cur, prev, rowBytes, bpp) : mode;
     out[at] = type;
-    filterRow(type, rows, cur, prev, rowBytes, out, at + 1);
+    filterRow(type, rows, cur, prev, rowBytes, bpp, out, at + 1);
   }
   return out;
 }

@@ -1,7 +1,9 @@
-// Reads any image sharp can decode into upright 8-bit sRGB pixels, keeping alpha.
+// Reads any image sharp can decode into upright 8-bit sRGB pixels, keeping alpha. Plain 8-bit RGB
+// and RGBA PNGs are read without sharp (png-read.ts), the same pixels, so a run on one never loads it.
 import { readFile, stat } from 'node:fs/promises';
 import type { Metadata } from 'sharp';
-import { sharp } from './sharp.js';
+import { loadSharp } from './sharp.js';
+import { inflatePlainPng, parsePlainPng } from './png-read.js';
 import { KquantError } from '../core/errors.js';
 import type { DecodedImage } from '../types.js';
 
@@ -23,20 +25,22 @@ export async function readImage(
   const bytes = typeof source === 'string' ? await readSource(source, label) : source;
   if (bytes.length === 0) throw new KquantError('INPUT', `${label}: ${source === '-' ? 'nothing came in' : 'the file is empty'}`);
 
+  const plain = parsePlainPng(bytes);
+  if (plain) {
+    checkPixels(plain.width, plain.height, maxPixels, label);
+    const data = await inflatePlainPng(plain);
+    // A stream that does not inflate to the rows goes to sharp, which says what is wrong with it.
+    if (data) return { data, width: plain.width, height: plain.height, channels: plain.channels, format: 'png', inputBytes: bytes.length, notes: [] };
+  }
+
+  const sharp = loadSharp();
   let metadata: Metadata;
   try {
     metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (error) {
     throw new KquantError('INPUT', `${label}: not an image kquant can read (${reason(error)})`, { cause: error });
   }
-  const width = metadata.autoOrient?.width ?? metadata.width ?? 0;
-  const height = metadata.autoOrient?.height ?? metadata.height ?? 0;
-  if (width * height > maxPixels) {
-    throw new KquantError(
-      'TOO_LARGE',
-      `${label}: ${width}×${height} is ${(width * height).toLocaleString('en-US')} pixels, over the limit of ${maxPixels.toLocaleString('en-US')}; raise it with --max-pixels`,
-    );
-  }
+  checkPixels(metadata.autoOrient?.width ?? metadata.width ?? 0, metadata.autoOrient?.height ?? metadata.height ?? 0, maxPixels, label);
   const notes: string[] = [];
   if ((metadata.pages ?? 1) > 1) notes.push(`${label}: ${metadata.pages} frames; only the first is quantized`);
 
@@ -68,6 +72,15 @@ export async function readImage(
     };
   } catch (error) {
     throw new KquantError('INPUT', `${label}: cannot decode the image (${reason(error)})`, { cause: error });
+  }
+}
+
+function checkPixels(width: number, height: number, maxPixels: number, label: string): void {
+  if (width * height > maxPixels) {
+    throw new KquantError(
+      'TOO_LARGE',
+      `${label}: ${width}×${height} is ${(width * height).toLocaleString('en-US')} pixels, over the limit of ${maxPixels.toLocaleString('en-US')}; raise it with --max-pixels`,
+    );
   }
 }
 

@@ -1,8 +1,8 @@
 // Encodes a quantized image in the format its output name asks for.
-import { sharp } from './sharp.js';
+import { loadSharp } from './sharp.js';
 import { KquantError } from '../core/errors.js';
 import type { OutputFormat } from '../types.js';
-import { encodeIndexedPng } from './png.js';
+import { encodeIndexedPng, encodeTruecolourPng } from './png.js';
 
 export { formatFromPath } from './formats.js';
 
@@ -48,7 +48,7 @@ export async function encodeImage(image: QuantizedPixels, format: OutputFormat):
     throw new KquantError('USAGE', `GIF holds at most 256 colours, not ${colours}; use .png or .webp`);
   }
   const channels = hasAlpha(image.palette) && format !== 'jpg' ? 4 : 3;
-  const pipeline = sharp(expand(image, channels), { raw: { width: image.width, height: image.height, channels } });
+  const pipeline = loadSharp()(expand(image, channels), { raw: { width: image.width, height: image.height, channels } });
   switch (format) {
     case 'png':
       // Filter None: with at most a few thousand colours, exact repeats are what deflate finds, and
@@ -73,7 +73,7 @@ export async function encodeImage(image: QuantizedPixels, format: OutputFormat):
 
 /** A lossless truecolour PNG of the original pixels: the classic experiment's "original" size. */
 export async function encodeOriginalPng(data: Uint8Array, width: number, height: number, channels: 3 | 4): Promise<Buffer> {
-  // zlib level 6 with adaptive filters, libpng's and PIL's defaults (as the notebooks wrote it);
-  // level 9 is 1% smaller on china.jpg but 7× slower (211 ms against 28; 21 s on 24 MP).
-  return sharp(data, { raw: { width, height, channels } }).png({ compressionLevel: 6, adaptiveFiltering: true }).toBuffer();
+  // Adaptive filters and a middle zlib level, as libpng and PIL write by default (and the notebooks
+  // with them); in sharp, level 9 was 1% smaller on china.jpg but 7× slower (211 ms against 28).
+  return encodeTruecolourPng(data, width, height, channels);
 }

@@ -60,17 +60,83 @@
           (local.tee $y (i32.add (local.get $y) (i32.const 1)))
           (local.get $height))))))
 
+;; The Paeth predictor of 16 bytes at once, each with its left (a), above (b) and above-left (c)
+  ;; byte: pa = |b − c|, pb = |a − c|, pc = |a + b − 2c| in 16 bits; a if pa ≤ pb and pa ≤ pc,
+  ;; else b if pb ≤ pc, else c (the choice made on both halves, then narrowed to 8-bit masks).
+  (func $paeth16 (param $a v128) (param $b v128) (param $c v128) (result v128)
+    (local $bc v128) (local $ac v128) (local $pa v128) (local $pb v128) (local $pc v128)
+    (local $useALow v128) (local $useBLow v128)
+    ;; low half
+    (local.set $bc (i16x8.sub (i16x8.extend_low_i8x16_u (local.get $b)) (i16x8.extend_low_i8x16_u (local.get $c))))
+    (local.set $ac (i16x8.sub (i16x8.extend_low_i8x16_u (local.get $a)) (i16x8.extend_low_i8x16_u (local.get $c))))
+    (local.set $pa (i16x8.abs (local.get $bc)))
+    (local.set $pb (i16x8.abs (local.get $ac)))
+    (local.set $pc (i16x8.abs (i16x8.add (local.get $bc) (local.get $ac))))
+    (local.set $useALow (v128.and (i16x8.le_s (local.get $pa) (local.get $pb)) (i16x8.le_s (local.get $pa) (local.get $pc))))
+    (local.set $useBLow (i16x8.le_s (local.get $pb) (local.get $pc)))
+    ;; high half
+    (local.set $bc (i16x8.sub (i16x8.extend_high_i8x16_u (local.get $b)) (i16x8.extend_high_i8x16_u (local.get $c))))
+    (local.set $ac (i16x8.sub (i16x8.extend_high_i8x16_u (local.get $a)) (i16x8.extend_high_i8x16_u (local.get $c))))
+    (local.set $pa (i16x8.abs (local.get $bc)))
+    (local.set $pb (i16x8.abs (local.get $ac)))
+    (local.set $pc (i16x8.abs (i16x8.add (local.get $bc) (local.get $ac))))
+    (v128.bitselect
+      (local.get $a)
+      (v128.bitselect (local.get $b) (local.get $c)
+        (i8x16.narrow_i16x8_s (local.get $useBLow) (i16x8.le_s (local.get $pb) (local.get $pc))))
+      (i8x16.narrow_i16x8_s (local.get $useALow)
+        (v128.and (i16x8.le_s (local.get $pa) (local.get $pb)) (i16x8.le_s (local.get $pa) (local.get $pc))))))
+
+  ;; The average predictor of 16 bytes: (a + b) >> 1, the rounding-up average less the odd bit.
+  (func $average16 (param $a v128) (param $b v128) (result v128)
+    (i8x16.sub (i8x16.avgr_u (local.get $a) (local.get $b))
+      (v128.and (v128.xor (local.get $a) (local.get $b)) (i8x16.splat (i32.const 1)))))
+
+  ;; Adds the magnitudes of 16 filtered bytes (|v| as a signed byte, read unsigned: 128 for 0x80)
+  ;; to the four sums of $sums.
+  (func $addMagnitudes (param $sums v128) (param $v v128) (result v128)
+    (i32x4.add (local.get $sums)
+      (i32x4.extadd_pairwise_i16x8_u (i16x8.extadd_pairwise_i8x16_u (i8x16.abs (local.get $v))))))
+
+  (func $total (param $sums v128) (result i32)
+    (i32.add
+      (i32.add (i32x4.extract_lane 0 (local.get $sums)) (i32x4.extract_lane 1 (local.get $sums)))
+      (i32.add (i32x4.extract_lane 2 (local.get $sums)) (i32x4.extract_lane 3 (local.get $sums)))))
+
   ;; The filter type whose output has the smallest sum of magnitudes (a byte v counts v below 128,
-  ;; 256 − v from 128) on the row at $cur, the row above at $prev: the lowest type on ties.
-  (func $best (param $cur i32) (param $prev i32) (param $n i32) (result i32)
+  ;; 256 − v from 128) on the row at $cur, the row above at $prev: the lowest type on ties. The
+  ;; byte to the left is $bpp bytes back (one pixel), zero in the first pixel. Filtering reads only
+  ;; the unfiltered bytes, so 16 go at a time past the first pixel; the rest one by one.
+  (func $best (param $cur i32) (param $prev i32) (param $n i32) (param $bpp i32) (result i32)
     (local $i i32) (local $x i32) (local $a i32) (local $b i32) (local $c i32) (local $v i32)
     (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $s4 i32)
     (local $pa i32) (local $pb i32) (local $pc i32) (local $best i32) (local $min i32)
+    (local $xv v128) (local $av v128) (local $bv v128) (local $cv v128)
+    (local $v0 v128) (local $v1 v128) (local $v2 v128) (local $v3 v128) (local $v4 v128)
     (block $done
-      (br_if $done (i32.eqz (local.get $n)))
       (loop $byte
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (if (i32.and (i32.ge_u (local.get $i) (local.get $bpp)) (i32.le_u (i32.add (local.get $i) (i32.const 16)) (local.get $n)))
+          (then
+            (local.set $xv (v128.load (i32.add (local.get $cur) (local.get $i))))
+            (local.set $bv (v128.load (i32.add (local.get $prev) (local.get $i))))
+            (local.set $av (v128.load (i32.sub (i32.add (local.get $cur) (local.get $i)) (local.get $bpp))))
+            (local.set $cv (v128.load (i32.sub (i32.add (local.get $prev) (local.get $i)) (local.get $bpp))))
+            (local.set $v0 (call $addMagnitudes (local.get $v0) (local.get $xv)))
+            (local.set $v1 (call $addMagnitudes (local.get $v1) (i8x16.sub (local.get $xv) (local.get $av))))
+            (local.set $v2 (call $addMagnitudes (local.get $v2) (i8x16.sub (local.get $xv) (local.get $bv))))
+            (local.set $v3 (call $addMagnitudes (local.get $v3)
+              (i8x16.sub (local.get $xv) (call $average16 (local.get $av) (local.get $bv)))))
+            (local.set $v4 (call $addMagnitudes (local.get $v4)
+              (i8x16.sub (local.get $xv) (call $paeth16 (local.get $av) (local.get $bv) (local.get $cv)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $byte)))
         (local.set $x (i32.load8_u (i32.add (local.get $cur) (local.get $i))))
         (local.set $b (i32.load8_u (i32.add (local.get $prev) (local.get $i))))
+        (if (i32.ge_u (local.get $i) (local.get $bpp))
+          (then
+            (local.set $a (i32.load8_u (i32.sub (i32.add (local.get $cur) (local.get $i)) (local.get $bpp))))
+            (local.set $c (i32.load8_u (i32.sub (i32.add (local.get $prev) (local.get $i)) (local.get $bpp))))))
         ;; None
         (local.set $s0 (i32.add (local.get $s0)
           (select (local.get $x) (i32.sub (i32.const 256) (local.get $x)) (i32.lt_u (local.get $x) (i32.const 128)))))
@@ -88,26 +154,17 @@
           (i32.const 255)))
         (local.set $s3 (i32.add (local.get $s3)
           (select (local.get $v) (i32.sub (i32.const 256) (local.get $v)) (i32.lt_u (local.get $v) (i32.const 128)))))
-        ;; Paeth: pa = |b − c|, pb = |a − c|, pc = |a + b − 2c|; a if pa ≤ pb and pa ≤ pc, else b if pb ≤ pc, else c
-        (local.set $pa (i32.sub (local.get $b) (local.get $c)))
-        (local.set $pa (select (local.get $pa) (i32.sub (i32.const 0) (local.get $pa)) (i32.ge_s (local.get $pa) (i32.const 0))))
-        (local.set $pb (i32.sub (local.get $a) (local.get $c)))
-        (local.set $pb (select (local.get $pb) (i32.sub (i32.const 0) (local.get $pb)) (i32.ge_s (local.get $pb) (i32.const 0))))
-        (local.set $pc (i32.sub (i32.add (local.get $a) (local.get $b)) (i32.shl (local.get $c) (i32.const 1))))
-        (local.set $pc (select (local.get $pc) (i32.sub (i32.const 0) (local.get $pc)) (i32.ge_s (local.get $pc) (i32.const 0))))
-        (local.set $v (i32.and
-          (i32.sub (local.get $x)
-            (select (local.get $a)
-              (select (local.get $b) (local.get $c) (i32.le_s (local.get $pb) (local.get $pc)))
-              (i32.and (i32.le_s (local.get $pa) (local.get $pb)) (i32.le_s (local.get $pa) (local.get $pc)))))
-          (i32.const 255)))
+        ;; Paeth
+        (local.set $v (i32.and (i32.sub (local.get $x) (call $paeth (local.get $a) (local.get $b) (local.get $c))) (i32.const 255)))
         (local.set $s4 (i32.add (local.get $s4)
           (select (local.get $v) (i32.sub (i32.const 256) (local.get $v)) (i32.lt_u (local.get $v) (i32.const 128)))))
-        (local.set $a (local.get $x))
-        (local.set $c (local.get $b))
-        (br_if $byte (i32.lt_u
-          (local.tee $i (i32.add (local.get $i) (i32.const 1)))
-          (local.get $n)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $byte)))
+    (local.set $s0 (i32.add (local.get $s0) (call $total (local.get $v0))))
+    (local.set $s1 (i32.add (local.get $s1) (call $total (local.get $v1))))
+    (local.set $s2 (i32.add (local.get $s2) (call $total (local.get $v2))))
+    (local.set $s3 (i32.add (local.get $s3) (call $total (local.get $v3))))
+    (local.set $s4 (i32.add (local.get $s4) (call $total (local.get $v4))))
     (local.set $min (local.get $s0))
     (if (i32.lt_u (local.get $s1) (local.get $min)) (then (local.set $best (i32.const 1)) (local.set $min (local.get $s1))))
     (if (i32.lt_u (local.get $s2) (local.get $min)) (then (local.set $best (i32.const 2)) (local.set $min (local.get $s2))))
@@ -115,46 +172,75 @@
     (if (i32.lt_u (local.get $s4) (local.get $min)) (then (local.set $best (i32.const 4)) (local.set $min (local.get $s4))))
     (local.get $best))
 
+  ;; The Paeth predictor of one byte: pa = |b − c|, pb = |a − c|, pc = |a + b − 2c|; a if pa ≤ pb
+  ;; and pa ≤ pc, else b if pb ≤ pc, else c.
+  (func $paeth (param $a i32) (param $b i32) (param $c i32) (result i32)
+    (local $pa i32) (local $pb i32) (local $pc i32)
+    (local.set $pa (i32.sub (local.get $b) (local.get $c)))
+    (local.set $pa (select (local.get $pa) (i32.sub (i32.const 0) (local.get $pa)) (i32.ge_s (local.get $pa) (i32.const 0))))
+    (local.set $pb (i32.sub (local.get $a) (local.get $c)))
+    (local.set $pb (select (local.get $pb) (i32.sub (i32.const 0) (local.get $pb)) (i32.ge_s (local.get $pb) (i32.const 0))))
+    (local.set $pc (i32.sub (i32.add (local.get $a) (local.get $b)) (i32.shl (local.get $c) (i32.const 1))))
+    (local.set $pc (select (local.get $pc) (i32.sub (i32.const 0) (local.get $pc)) (i32.ge_s (local.get $pc) (i32.const 0))))
+    (select (local.get $a)
+      (select (local.get $b) (local.get $c) (i32.le_s (local.get $pb) (local.get $pc)))
+      (i32.and (i32.le_s (local.get $pa) (local.get $pb)) (i32.le_s (local.get $pa) (local.get $pc)))))
+
   ;; Writes the row at $cur filtered with $type (0-4) to $out (the row above at $prev; the byte to
-  ;; the left of the first is 0).
-  (func $row (param $type i32) (param $cur i32) (param $prev i32) (param $n i32) (param $out i32)
-    (local $i i32) (local $x i32) (local $a i32) (local $b i32) (local $c i32)
-    (local $pa i32) (local $pb i32) (local $pc i32) (local $p i32)
+  ;; the left is $bpp bytes back, 0 in the first pixel): 16 bytes at a time past the first pixel.
+  (func $row (param $type i32) (param $cur i32) (param $prev i32) (param $n i32) (param $bpp i32) (param $out i32)
+    (local $i i32) (local $x i32) (local $a i32) (local $b i32) (local $c i32) (local $p i32)
+    (local $xv v128) (local $av v128) (local $bv v128) (local $pv v128)
     (if (i32.eqz (local.get $type))
       (then
         (memory.copy (local.get $out) (local.get $cur) (local.get $n))
         (return)))
     (block $done
-      (br_if $done (i32.eqz (local.get $n)))
       (loop $byte
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (if (i32.and (i32.ge_u (local.get $i) (local.get $bpp)) (i32.le_u (i32.add (local.get $i) (i32.const 16)) (local.get $n)))
+          (then
+            (local.set $xv (v128.load (i32.add (local.get $cur) (local.get $i))))
+            (local.set $av (v128.load (i32.sub (i32.add (local.get $cur) (local.get $i)) (local.get $bpp))))
+            (local.set $bv (v128.load (i32.add (local.get $prev) (local.get $i))))
+            (local.set $pv
+              (if (result v128) (i32.eq (local.get $type) (i32.const 1))
+                (then (local.get $av))
+                (else (if (result v128) (i32.eq (local.get $type) (i32.const 2))
+                  (then (local.get $bv))
+                  (else (if (result v128) (i32.eq (local.get $type) (i32.const 3))
+                    (then (call $average16 (local.get $av) (local.get $bv)))
+                    (else (call $paeth16 (local.get $av) (local.get $bv)
+                      (v128.load (i32.sub (i32.add (local.get $prev) (local.get $i)) (local.get $bpp)))))))))))
+            (v128.store (i32.add (local.get $out) (local.get $i)) (i8x16.sub (local.get $xv) (local.get $pv)))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $byte)))
         (local.set $x (i32.load8_u (i32.add (local.get $cur) (local.get $i))))
         (local.set $b (i32.load8_u (i32.add (local.get $prev) (local.get $i))))
-        (block $predicted
-          (if (i32.eq (local.get $type) (i32.const 1)) (then (local.set $p (local.get $a)) (br $predicted)))
-          (if (i32.eq (local.get $type) (i32.const 2)) (then (local.set $p (local.get $b)) (br $predicted)))
-          (if (i32.eq (local.get $type) (i32.const 3))
-            (then (local.set $p (i32.shr_u (i32.add (local.get $a) (local.get $b)) (i32.const 1))) (br $predicted)))
-          (local.set $pa (i32.sub (local.get $b) (local.get $c)))
-          (local.set $pa (select (local.get $pa) (i32.sub (i32.const 0) (local.get $pa)) (i32.ge_s (local.get $pa) (i32.const 0))))
-          (local.set $pb (i32.sub (local.get $a) (local.get $c)))
-          (local.set $pb (select (local.get $pb) (i32.sub (i32.const 0) (local.get $pb)) (i32.ge_s (local.get $pb) (i32.const 0))))
-          (local.set $pc (i32.sub (i32.add (local.get $a) (local.get $b)) (i32.shl (local.get $c) (i32.const 1))))
-          (local.set $pc (select (local.get $pc) (i32.sub (i32.const 0) (local.get $pc)) (i32.ge_s (local.get $pc) (i32.const 0))))
-          (local.set $p (select (local.get $a)
-            (select (local.get $b) (local.get $c) (i32.le_s (local.get $pb) (local.get $pc)))
-            (i32.and (i32.le_s (local.get $pa) (local.get $pb)) (i32.le_s (local.get $pa) (local.get $pc))))))
+        (local.set $a (i32.const 0))
+        (local.set $c (i32.const 0))
+        (if (i32.ge_u (local.get $i) (local.get $bpp))
+          (then
+            (local.set $a (i32.load8_u (i32.sub (i32.add (local.get $cur) (local.get $i)) (local.get $bpp))))
+            (local.set $c (i32.load8_u (i32.sub (i32.add (local.get $prev) (local.get $i)) (local.get $bpp))))))
+        (local.set $p
+          (if (result i32) (i32.eq (local.get $type) (i32.const 1))
+            (then (local.get $a))
+            (else (if (result i32) (i32.eq (local.get $type) (i32.const 2))
+              (then (local.get $b))
+              (else (if (result i32) (i32.eq (local.get $type) (i32.const 3))
+                (then (i32.shr_u (i32.add (local.get $a) (local.get $b)) (i32.const 1)))
+                (else (call $paeth (local.get $a) (local.get $b) (local.get $c)))))))))
         (i32.store8 (i32.add (local.get $out) (local.get $i)) (i32.sub (local.get $x) (local.get $p)))
-        (local.set $a (local.get $x))
-        (local.set $c (local.get $b))
-        (br_if $byte (i32.lt_u
-          (local.tee $i (i32.add (local.get $i) (i32.const 1)))
-          (local.get $n))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $byte))))
 
   ;; filter: PNG scanlines of the packed rows at $rows (the first, all zeros, is the row above the
-  ;; first): each row's filter type byte, then the row filtered, into $out. $mode is the filter
-  ;; type of every row (0-4), or 5 for libpng's minimum-sum choice row by row.
+  ;; first; $bpp bytes a pixel, 1 for indexed rows): each row's filter type byte, then the row
+  ;; filtered, into $out. $mode is the filter type of every row (0-4), or 5 for libpng's
+  ;; minimum-sum choice row by row.
   (func (export "filter")
-    (param $mode i32) (param $rows i32) (param $rowBytes i32) (param $height i32) (param $out i32)
+    (param $mode i32) (param $rows i32) (param $rowBytes i32) (param $height i32) (param $bpp i32) (param $out i32)
     (local $y i32) (local $prev i32) (local $at i32) (local $type i32)
     (block $done
       (br_if $done (i32.eqz (local.get $height)))
@@ -164,10 +250,10 @@
         (local.set $type (local.get $mode))
         (if (i32.eq (local.get $mode) (i32.const 5))
           (then (local.set $type (call $best
-            (i32.add (local.get $prev) (local.get $rowBytes)) (local.get $prev) (local.get $rowBytes)))))
+            (i32.add (local.get $prev) (local.get $rowBytes)) (local.get $prev) (local.get $rowBytes) (local.get $bpp)))))
         (i32.store8 (local.get $at) (local.get $type))
         (call $row (local.get $type) (i32.add (local.get $prev) (local.get $rowBytes)) (local.get $prev)
-          (local.get $rowBytes) (i32.add (local.get $at) (i32.const 1)))
+          (local.get $rowBytes) (local.get $bpp) (i32.add (local.get $at) (i32.const 1)))
         (br_if $line (i32.lt_u
           (local.tee $y (i32.add (local.get $y) (i32.const 1)))
           (local.get $height))))))
