@@ -77,7 +77,7 @@ function mixedPixels(width: number, height: number, channels: number, seed: stri
 }
 
 describe('unfilterRows', () => {
-  it.each([1, 3, 4])('undoes filterRows in every mode, %i bytes a pixel, in WebAssembly and TypeScript', (bpp) => {
+  it.each([1, 3, 4])('undoes filterRows in every mode, %i bytes a pixel: both filtered and unfiltered in WebAssembly and TypeScript', (bpp) => {
     for (const width of [1, 2, 5, 6, 17, 33]) {
       const height = 7;
       const rowBytes = width * bpp;
@@ -88,8 +88,10 @@ describe('unfilterRows', () => {
         const viaWasm = filterRows({ rows, rowBytes, height, bytesPerPixel: bpp }, mode, 'wasm');
         const viaTypeScript = filterRows({ rows, rowBytes, height, bytesPerPixel: bpp }, mode, 'js');
         expect(Buffer.compare(viaWasm, viaTypeScript), `${width} ${mode}`).toBe(0);
-        const back = unfilterRows(Uint8Array.from(viaWasm), rowBytes, height, bpp);
-        expect(back && Buffer.compare(Buffer.from(back), Buffer.from(pixels)), `${width} ${mode}`).toBe(0);
+        for (const kernel of ['wasm', 'js'] as const) {
+          const back = unfilterRows(Uint8Array.from(viaWasm), rowBytes, height, bpp, kernel);
+          expect(back && Buffer.compare(Buffer.from(back), Buffer.from(pixels)), `${width} ${mode} ${kernel}`).toBe(0);
+        }
       }
     }
   });
@@ -105,7 +107,10 @@ describe('unfilterRows', () => {
   });
 
   it('refuses a filter type above 4', () => {
-    expect(unfilterRows(Uint8Array.from([0, 1, 2, 3, 5, 1, 2, 3]), 3, 2, 3)).toBeUndefined();
+    for (const kernel of ['wasm', 'js'] as const) {
+      expect(unfilterRows(Uint8Array.from([0, 1, 2, 3, 5, 1, 2, 3]), 3, 2, 3, kernel)).toBeUndefined();
+      expect(unfilterRows(Uint8Array.from([0, 1, 2, 3, 4, 1, 2, 3]), 3, 2, 3, kernel)).toBeDefined();
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 // PNG scanlines of an indexed image: indices relabelled by a palette order, packed at a bit depth,
-// and filtered. Pure and synchronous; the encoder (png.ts) decides which of these to try.
+// and filtered; and the filtered rows of a truecolour image (the baseline PNG). Pure and
+// synchronous; the encoder (png.ts) decides which of these to try.
 //
 // Packing and the filters that predict run in WebAssembly (wasm/png-rows.wat; `kernel` 'wasm', the
 // default), the same bytes as the TypeScript loops here ('js'), which stay as the reference and

@@ -1,6 +1,7 @@
-;; PNG scanlines of an indexed image (png-rows.ts): packing and filtering, the same bytes as the
+;; PNG scanlines (png-rows.ts): packing an indexed image and filtering rows, the same bytes as the
 ;; TypeScript functions of those names, which stay as the reference (tests compare the two on
-;; every depth and filter). Compiled into png-rows.generated.ts by scripts/build-wasm.mjs.
+;; every depth and filter); and undoing the filters of a PNG being read (png-read.ts). Compiled
+;; into png-rows.generated.ts by scripts/build-wasm.mjs.
 ;; Array arguments are byte offsets into the memory.
 (module
   (import "env" "memory" (memory 1))
@@ -257,6 +258,131 @@
         (br_if $line (i32.lt_u
           (local.tee $y (i32.add (local.get $y) (i32.const 1)))
           (local.get $height))))))
+
+;; unfilter: undoes the PNG filters of $height scanlines at $raw (each a filter type byte, then
+  ;; $stride bytes, $bpp bytes a pixel) in place: row y is rebuilt at $raw + y × stride, over bytes
+  ;; already read (png-read.ts, unfilterRows, is the reference). Returns 0 on a filter type above
+  ;; 4, else 1. Each row is its own call, so the rows after the first few run optimised code.
+  (func (export "unfilter") (param $raw i32) (param $stride i32) (param $height i32) (param $bpp i32) (result i32)
+    (local $y i32) (local $src i32) (local $dst i32) (local $type i32)
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_u (local.get $y) (local.get $height)))
+        (local.set $dst (i32.add (local.get $raw) (i32.mul (local.get $y) (local.get $stride))))
+        (local.set $src (i32.add (i32.add (local.get $dst) (local.get $y)) (i32.const 1)))
+        (local.set $type (i32.load8_u (i32.sub (local.get $src) (i32.const 1))))
+        (if (i32.gt_u (local.get $type) (i32.const 4)) (then (return (i32.const 0))))
+        (call $unfilterRow (local.get $type) (local.get $src) (local.get $dst) (local.get $stride) (local.get $bpp)
+          (i32.eqz (local.get $y)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $rows)))
+    (i32.const 1))
+
+;; One row of unfilter: the filtered bytes at $src, rebuilt at $dst (below $src), the row above
+  ;; at $dst − $stride (not read when $first: zeros). One loop a filter type, with the first
+  ;; pixel's bytes (no left byte) apart.
+  (func $unfilterRow (param $type i32) (param $src i32) (param $dst i32) (param $stride i32) (param $bpp i32) (param $first i32)
+    (local $i i32) (local $up i32) (local $a i32) (local $b i32) (local $c i32) (local $head i32)
+    (local $pa i32) (local $pb i32) (local $pc i32) (local $p i32)
+    (local.set $up (i32.sub (local.get $dst) (local.get $stride)))
+    (local.set $head (select (local.get $bpp) (local.get $stride) (i32.lt_u (local.get $bpp) (local.get $stride))))
+    ;; On the first row the row above is zeros: Up is None, Paeth is Sub.
+    (if (local.get $first)
+      (then
+        (if (i32.eq (local.get $type) (i32.const 2)) (then (local.set $type (i32.const 0))))
+        (if (i32.eq (local.get $type) (i32.const 4)) (then (local.set $type (i32.const 1))))))
+    (if (i32.eqz (local.get $type))
+      (then (memory.copy (local.get $dst) (local.get $src) (local.get $stride)) (return)))
+    (if (i32.eq (local.get $type) (i32.const 2))
+      (then
+        ;; Up: no byte depends on this row's, so 16 at a time (each load comes before its store,
+        ;; and the stores land on bytes already loaded).
+        (block $end
+          (loop $vector
+            (br_if $end (i32.gt_u (i32.add (local.get $i) (i32.const 16)) (local.get $stride)))
+            (v128.store (i32.add (local.get $dst) (local.get $i))
+              (i8x16.add (v128.load (i32.add (local.get $src) (local.get $i))) (v128.load (i32.add (local.get $up) (local.get $i)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 16)))
+            (br $vector)))
+        (block $end
+          (loop $byte
+            (br_if $end (i32.ge_u (local.get $i) (local.get $stride)))
+            (i32.store8 (i32.add (local.get $dst) (local.get $i))
+              (i32.add (i32.load8_u (i32.add (local.get $src) (local.get $i))) (i32.load8_u (i32.add (local.get $up) (local.get $i)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $byte)))
+        (return)))
+    ;; The first pixel: no left byte (nor above-left), so Sub copies, Average adds half the byte
+    ;; above, Paeth the byte above.
+    (block $end
+      (loop $byte
+        (br_if $end (i32.ge_u (local.get $i) (local.get $head)))
+        (local.set $b (if (result i32) (local.get $first)
+          (then (i32.const 0))
+          (else (i32.load8_u (i32.add (local.get $up) (local.get $i))))))
+        (i32.store8 (i32.add (local.get $dst) (local.get $i))
+          (i32.add (i32.load8_u (i32.add (local.get $src) (local.get $i)))
+            (select (i32.const 0)
+              (select (i32.shr_u (local.get $b) (i32.const 1)) (local.get $b) (i32.eq (local.get $type) (i32.const 3)))
+              (i32.eq (local.get $type) (i32.const 1)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $byte)))
+    (if (i32.eq (local.get $type) (i32.const 1))
+      (then
+        (block $end
+          (loop $byte
+            (br_if $end (i32.ge_u (local.get $i) (local.get $stride)))
+            (i32.store8 (i32.add (local.get $dst) (local.get $i))
+              (i32.add (i32.load8_u (i32.add (local.get $src) (local.get $i)))
+                (i32.load8_u (i32.sub (i32.add (local.get $dst) (local.get $i)) (local.get $bpp)))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $byte)))
+        (return)))
+    (if (i32.eq (local.get $type) (i32.const 3))
+      (then
+        (if (local.get $first)
+          (then
+            (block $end
+              (loop $byte
+                (br_if $end (i32.ge_u (local.get $i) (local.get $stride)))
+                (i32.store8 (i32.add (local.get $dst) (local.get $i))
+                  (i32.add (i32.load8_u (i32.add (local.get $src) (local.get $i)))
+                    (i32.shr_u (i32.load8_u (i32.sub (i32.add (local.get $dst) (local.get $i)) (local.get $bpp))) (i32.const 1))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $byte)))
+            (return)))
+        (block $end
+          (loop $byte
+            (br_if $end (i32.ge_u (local.get $i) (local.get $stride)))
+            (i32.store8 (i32.add (local.get $dst) (local.get $i))
+              (i32.add (i32.load8_u (i32.add (local.get $src) (local.get $i)))
+                (i32.shr_u
+                  (i32.add (i32.load8_u (i32.sub (i32.add (local.get $dst) (local.get $i)) (local.get $bpp)))
+                    (i32.load8_u (i32.add (local.get $up) (local.get $i))))
+                  (i32.const 1))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $byte)))
+        (return)))
+    ;; Paeth, below the first row.
+    (block $end
+      (loop $byte
+        (br_if $end (i32.ge_u (local.get $i) (local.get $stride)))
+        (local.set $a (i32.load8_u (i32.sub (i32.add (local.get $dst) (local.get $i)) (local.get $bpp))))
+        (local.set $b (i32.load8_u (i32.add (local.get $up) (local.get $i))))
+        (local.set $c (i32.load8_u (i32.sub (i32.add (local.get $up) (local.get $i)) (local.get $bpp))))
+        (local.set $pa (i32.sub (local.get $b) (local.get $c)))
+        (local.set $pa (select (local.get $pa) (i32.sub (i32.const 0) (local.get $pa)) (i32.ge_s (local.get $pa) (i32.const 0))))
+        (local.set $pb (i32.sub (local.get $a) (local.get $c)))
+        (local.set $pb (select (local.get $pb) (i32.sub (i32.const 0) (local.get $pb)) (i32.ge_s (local.get $pb) (i32.const 0))))
+        (local.set $pc (i32.sub (i32.add (local.get $a) (local.get $b)) (i32.shl (local.get $c) (i32.const 1))))
+        (local.set $pc (select (local.get $pc) (i32.sub (i32.const 0) (local.get $pc)) (i32.ge_s (local.get $pc) (i32.const 0))))
+        (local.set $p (select (local.get $a)
+          (select (local.get $b) (local.get $c) (i32.le_s (local.get $pb) (local.get $pc)))
+          (i32.and (i32.le_s (local.get $pa) (local.get $pb)) (i32.le_s (local.get $pa) (local.get $pc)))))
+        (i32.store8 (i32.add (local.get $dst) (local.get $i))
+          (i32.add (i32.load8_u (i32.add (local.get $src) (local.get $i))) (local.get $p)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $byte))))
 
   ;; Adler-32 (RFC 1950) of `length` bytes at `data`: the sums in int64, reduced every 65,536
   ;; bytes (b then stays below 2^41), so the same value as the reduction every 2,048 bytes of
