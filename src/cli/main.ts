@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from './commander.js';
 import { KquantError, type KquantErrorCode } from '../core/errors.js';
 import { KMEANS_DEFAULTS, MAX_K } from '../core/defaults.js';
 import { exists, isFile, removeTemporaryFiles, writeFileAtomic } from '../io/files.js';

@@ -1,6 +1,6 @@
 // Parsers for command-line option values: each returns a typed value or throws commander's
 // InvalidArgumentError, so the action receives valid options only.
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError } from './commander.js';
 import { MAX_K } from '../core/defaults.js';
 
 /** Fewest colours the CLI makes: a 1-colour image says nothing. */
