@@ -7,7 +7,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeRng } from '../src/core/rng.js';
-import { encodeTruecolourPng } from '../src/io/png.js';
+import { encodeTruecolourPng, pngChunk as chunk } from '../src/io/png.js';
 import { filterRows, type FilterMode } from '../src/io/png-rows.js';
 import { inflatePlainPng, parsePlainPng, unfilterRows } from '../src/io/png-read.js';
 import { readImage } from '../src/io/read.js';
@@ -25,15 +25,6 @@ async function viaReader(png: Uint8Array) {
   if (!plain) return undefined;
   const data = await inflatePlainPng(plain);
   return data && { data: Buffer.from(data), channels: plain.channels };
-}
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  out.set(data, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
 }
 
 /** A PNG's chunks, split: [type, whole chunk bytes]. */

@@ -6,6 +6,7 @@
 // this reader answers "not mine", never an error of its own.
 import { crc32 } from 'node:zlib';
 import { Arena, type Kernel } from '../core/wasm.js';
+import { paeth } from './png-rows.js';
 import { WASM_BASE64 } from './wasm/png-rows.generated.js';
 import { inflateAsync } from './zlib-jobs.js';
 
@@ -139,15 +140,7 @@ export function unfilterRows(raw: Uint8Array, stride: number, height: number, bp
       }
     } else if (type === 4) {
       for (let i = 0; i < bpp; i++) raw[dst + i] = raw[src + i] + raw[up + i];
-      for (let i = bpp; i < stride; i++) {
-        const a = raw[dst + i - bpp];
-        const b = raw[up + i];
-        const c = raw[up + i - bpp];
-        const pa = Math.abs(b - c);
-        const pb = Math.abs(a - c);
-        const pc = Math.abs(a + b - c - c);
-        raw[dst + i] = raw[src + i] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
-      }
+      for (let i = bpp; i < stride; i++) raw[dst + i] = raw[src + i] + paeth(raw[dst + i - bpp], raw[up + i], raw[up + i - bpp]);
     } else {
       return undefined;
     }

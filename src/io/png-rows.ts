@@ -167,7 +167,7 @@ export function compiledChain(
 export type FilterMode = 0 | 1 | 2 | 3 | 4 | 'adaptive';
 
 /** The Paeth predictor of the byte with `a` to its left, `b` above and `c` above-left. */
-function paeth(a: number, b: number, c: number): number {
+export function paeth(a: number, b: number, c: number): number {
   const pa = Math.abs(b - c);
   const pb = Math.abs(a - c);
   const pc = Math.abs(a + b - 2 * c);

@@ -363,7 +363,8 @@
             (local.set $i (i32.add (local.get $i) (i32.const 1)))
             (br $byte)))
         (return)))
-    ;; Paeth, below the first row.
+    ;; Paeth, below the first row ($paeth inlined: V8 does not inline calls between WebAssembly
+    ;; functions, and photos filter many of their rows by Paeth).
     (block $end
       (loop $byte
         (br_if $end (i32.ge_u (local.get $i) (local.get $stride)))
