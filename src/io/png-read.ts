@@ -74,8 +74,8 @@ export function parsePlainPng(bytes: Uint8Array): PlainPng | undefined {
 
 /**
  * The pixels of a parsed plain PNG (`channels` bytes a pixel, rows top to bottom); undefined when
- * its zlib stream is broken or holds other than the rows' bytes. Inflates on zlib's threads and
- * undoes the filters in the inflated buffer itself (no second copy of the image).
+ * its zlib stream is broken or holds other than the rows' bytes. Inflates on zlib's threads into
+ * one buffer of the rows' size, then undoes the filters (unfilterRows).
  */
 export async function inflatePlainPng({ width, height, channels, idat }: PlainPng): Promise<Uint8Array | undefined> {
   const stride = width * channels;
