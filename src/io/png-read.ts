@@ -1,7 +1,7 @@
 // Reads plain PNGs without sharp: 8-bit RGB or RGBA, not interlaced, with no chunk that could
-// change what the pixels mean. Loading sharp (libvips and its JavaScript, semver among it) takes
+// change the pixels sharp would read. Loading sharp (libvips and its JavaScript, semver among it) takes
 // about 37 ms of a run's start; a PNG like that needs only node's zlib and a row pass. Anything
-// else (palette, grey, 16-bit, interlaced, colour profiles, gamma, transparency keys, orientation,
+// else (palette, grey, 16-bit, interlaced, colour profiles, transparency keys, orientation,
 // animation, a bad checksum, a broken stream) is left to sharp, which reads it or says why not:
 // this reader answers "not mine", never an error of its own.
 import { crc32 } from 'node:zlib';
@@ -12,10 +12,12 @@ import { inflateAsync } from './zlib-jobs.js';
 
 const SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
 
-// Chunks that say nothing about the pixels' values: resolution, text, time. Every other chunk
-// (gAMA, cHRM, iCCP, sRGB, sBIT, cICP, tRNS, bKGD, eXIf, acTL, PLTE, unknown ones…) sends the file
-// to sharp, so that this reader never gives other pixels than sharp would.
-const NEUTRAL_CHUNKS = new Set(['IHDR', 'IDAT', 'IEND', 'pHYs', 'tEXt', 'zTXt', 'iTXt', 'tIME']);
+// Chunks that do not change the pixels sharp reads: resolution, text, time, and the colour notes
+// sharp leaves aside when it decodes (sRGB, gAMA, cHRM, bKGD, sBIT: the tests check that its pixels
+// are the file's own with each). Every other chunk (iCCP, whose profile sharp applies; cICP, tRNS,
+// eXIf, acTL, PLTE, unknown ones…) sends the file to sharp, so that this reader never gives other
+// pixels than sharp would.
+const NEUTRAL_CHUNKS = new Set(['IHDR', 'IDAT', 'IEND', 'pHYs', 'tEXt', 'zTXt', 'iTXt', 'tIME', 'sRGB', 'gAMA', 'cHRM', 'bKGD', 'sBIT']);
 
 /** A plain PNG's header and its compressed scanlines, checked but not yet inflated. */
 export interface PlainPng {
