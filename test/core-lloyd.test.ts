@@ -395,6 +395,24 @@ describe('snapping the final centres (LloydOptions.snap)', () => {
     expect(fit.snapped!.labels).toEqual(nearestByScan(x, 2000, 3, fit.snapped!.centres, 30));
     expect(kmeans(x, 3, { k: 30, weights: w, nInit: 3, seed: 3 }).snapped).toBeUndefined();
   });
+
+  it('up to FILTER_MAX_K snaps only the best restart, after the runs: its centres and labels', () => {
+    // Integer points and weights, so that the filtering Lloyd runs (its snap is a search after it).
+    const x = blobs(3000, 3, 10, 61).map((v) => Math.round(v * 20));
+    const w = randomWeights(3000, 62).map((v) => Math.max(1, Math.round(v * 5)));
+    const snap = toGrid(7);
+    let notFirst = 0;
+    for (const k of [5, 16, 24]) {
+      for (const seed of [1, 2, 3, 4]) {
+        const fit = kmeans(x, 3, { k, weights: w, nInit: 3, seed, snap });
+        expect(fit.snapped!.centres).toEqual(snap(fit.centres));
+        expect(fit.snapped!.labels).toEqual(nearestByScan(x, 3000, 3, fit.snapped!.centres, k));
+        if (kmeans(x, 3, { k, weights: w, nInit: 1, seed, snap }).inertia !== fit.inertia) notFirst++;
+      }
+    }
+    // Some of these fits were won by a later restart than the first.
+    expect(notFirst).toBeGreaterThan(0);
+  });
 });
 
 describe('k-means results', () => {
