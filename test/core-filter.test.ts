@@ -154,6 +154,41 @@ describe('filtering Lloyd equals the reference bit for bit', () => {
   });
 });
 
+describe('the filtering walk in WebAssembly against its TypeScript', () => {
+  const both = (tree: PointTree, x: Float64Array, w: Float64Array, init: Float64Array, options: { maxIter: number; tolAbs: number }) => {
+    const viaWasm = lloydFiltered(tree, x, w, init, { ...options, kernel: 'wasm' });
+    const viaTypeScript = lloydFiltered(tree, x, w, init, { ...options, kernel: 'js' });
+    expectSame(viaWasm, viaTypeScript);
+    // The same walk: the same points looked at one by one, the same distances computed.
+    expect([viaWasm.searches, viaWasm.distanceEvaluations]).toEqual([viaTypeScript.searches, viaTypeScript.distanceEvaluations]);
+    return viaWasm;
+  };
+
+  it('gives the same labels, centres, iterations, inertia and counts: blobs, ties, emptied clusters, china.jpg', async () => {
+    const { x, w } = integerData(4000, 3, 77);
+    const tree = new PointTree(x, 4000, 3, w);
+    for (const k of [2, 3, 5, 8, 13, 24]) both(tree, x, w, rows(x, 3, k, 100 + k), { maxIter: 300, tolAbs: 0 });
+    // Exact ties on a grid, and centres far from the data (clusters emptied and re-seeded).
+    const grid = new Float64Array(7 * 7 * 7 * 3);
+    let i = 0;
+    for (let a = 0; a < 7; a++) for (let b = 0; b < 7; b++) for (let c = 0; c < 7; c++) grid.set([a * 2, b * 2, c * 2], 3 * i++);
+    const ones = new Float64Array(grid.length / 3).fill(1);
+    const gridTree = new PointTree(grid, ones.length, 3, ones);
+    for (const k of [4, 9, 16]) both(gridTree, grid, ones, rows(grid, 3, k, 7 + k).map((v, t) => (t % 2 ? v + 1 : v)), { maxIter: 100, tolAbs: 0 });
+    const far = new Float64Array(18).map((_, t) => (t < 3 ? 6 : 5_000 + t * 100));
+    both(gridTree, grid, ones, far, { maxIter: 100, tolAbs: 0 });
+    const { data } = await sharp(CHINA).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const h = buildHistogram(new Uint8Array(data.buffer, data.byteOffset, data.length), 3, 3);
+    const points = Float64Array.from(h.points);
+    const chinaTree = new PointTree(points, h.n, 3, h.weights);
+    const tolAbs = 1e-5 * meanVariance(points, h.n, 3, h.weights);
+    for (const k of [3, 16, 24]) {
+      const fit = both(chinaTree, points, h.weights, initKMeansPlusPlus(points, h.n, 3, h.weights, k, makeRng(k)), { maxIter: 300, tolAbs });
+      expect(fit.iterations).toBeGreaterThan(5);
+    }
+  });
+});
+
 const counts5 = (r: LloydResult) => [r.searches, r.distanceEvaluations];
 
 describe('where the filtering Lloyd runs', () => {

@@ -11,10 +11,17 @@
 // by a margin far above rounding from every point of the box, and the points of a crossed box
 // choose among the candidates left exactly as the brute-force scan chooses among all (same
 // squared distances, lowest index on ties).
+//
+// On 3-D points the assign step runs in WebAssembly (wasm/filter.wat, `kernel` 'wasm', the
+// default), on copies of the tree in its memory: the walk runs a few dozen times a fit, mostly
+// before V8 has optimised the TypeScript, which stays as the reference the kernel is tested
+// against (the same labels, sums, masses and counts) and serves other dimensions.
 import { dist2 } from './geometry.js';
 import type { LloydOptions, LloydResult } from './lloyd.js';
 import { finishUpdate, inertiaOf } from './lloyd-update.js';
 import type { PointTree } from './point-tree.js';
+import { Arena, type Kernel } from './wasm.js';
+import { WASM_BASE64 } from './wasm/filter.generated.js';
 
 /** Up to this K, filtering beats the pruned path (lloyd.ts) on a photo's colours. */
 export const FILTER_MAX_K = 24;
@@ -37,34 +44,37 @@ export function lloydFiltered(
 ): LloydResult {
   const { n, d } = tree;
   const k = initialCentres.length / d;
-  const centres = Float64Array.from(initialCentres);
-  const walk = new FilterWalk(tree, centres, k, pruneMargin(points, n * d, centres));
-  const { labels, sums, mass } = walk;
-  const shift = new Float64Array(k);
-  const relocated: number[] = [];
-  let iterations = 0;
-  let assigned = false;
-  for (let it = 0; it < options.maxIter; it++) {
-    const changed = walk.assign();
-    assigned = true;
-    if (it > 0 && changed === 0) break; // labels stable: centres would not move
-    iterations++;
-    relocated.length = 0;
-    const moved = finishUpdate(points, n, d, weights, labels, centres, k, shift, sums, mass, relocated);
-    // A re-seeded empty cluster took a point behind the owners' backs.
-    if (relocated.length > 0) walk.forget();
-    assigned = false;
-    if (moved <= options.tolAbs) break;
+  const walk = new FilterWalk(tree, initialCentres, k, pruneMargin(points, n * d, initialCentres), options.kernel ?? 'wasm');
+  try {
+    const { labels, sums, mass, centres } = walk;
+    const shift = new Float64Array(k);
+    const relocated: number[] = [];
+    let iterations = 0;
+    let assigned = false;
+    for (let it = 0; it < options.maxIter; it++) {
+      const changed = walk.assign();
+      assigned = true;
+      if (it > 0 && changed === 0) break; // labels stable: centres would not move
+      iterations++;
+      relocated.length = 0;
+      const moved = finishUpdate(points, n, d, weights, labels, centres, k, shift, sums, mass, relocated);
+      // A re-seeded empty cluster took a point behind the owners' backs.
+      if (relocated.length > 0) walk.forget();
+      assigned = false;
+      if (moved <= options.tolAbs) break;
+    }
+    if (!assigned) walk.assign();
+    return {
+      centres: centres.slice(),
+      labels: labels.slice(),
+      inertia: inertiaOf(points, n, d, weights, labels, centres),
+      iterations,
+      distanceEvaluations: walk.evaluations,
+      searches: walk.searched,
+    };
+  } finally {
+    walk.release();
   }
-  if (!assigned) walk.assign();
-  return {
-    centres,
-    labels,
-    inertia: inertiaOf(points, n, d, weights, labels, centres),
-    iterations,
-    distanceEvaluations: walk.evaluations,
-    searches: walk.searched,
-  };
 }
 
 /** The assign step by filtering, over one tree and one set of centres (which the update step moves). */
@@ -73,6 +83,8 @@ class FilterWalk {
   readonly labels: Uint16Array;
   readonly sums: Float64Array;
   readonly mass: Float64Array;
+  /** The centres, which the update step moves between assign steps (in the kernel's memory with it). */
+  readonly centres: Float64Array;
   /** Points looked at one by one, and the distances computed for them (for benchmarks). */
   searched = 0;
   evaluations = 0;
@@ -82,29 +94,60 @@ class FilterWalk {
   /** Candidate lists, one level of the walk after another. */
   private readonly candidates: Int32Array;
   private readonly d: number;
+  private readonly arena: Arena;
 
   constructor(
     private readonly tree: PointTree,
-    private readonly centres: Float64Array,
+    initialCentres: Float64Array,
     private readonly k: number,
     private readonly margin: number,
+    kernel: Kernel,
   ) {
-    this.d = tree.d;
-    this.labels = new Uint16Array(tree.n);
-    this.sums = new Float64Array(k * tree.d);
-    this.mass = new Float64Array(k);
-    this.owner = new Int32Array(tree.nodes).fill(UNKNOWN);
-    this.candidates = new Int32Array((tree.depth + 1) * k);
+    const { n, d, nodes, depth } = tree;
+    this.d = d;
+    const copies = kernel === 'wasm' && d === 3;
+    const treeBytes = copies ? [8 * 6 * nodes, 4 * nodes, 4 * nodes, 4 * nodes, 4 * nodes, 8 * 3 * nodes, 8 * nodes, 8 * 3 * n, 8 * n, 4 * n] : [];
+    const arena = new Arena(
+      Arena.size(...treeBytes, 4 * nodes, 4 * (depth + 1) * k, 2 * n, 8 * k * d, 8 * k, 8 * k * d),
+      WASM_BASE64,
+      copies ? 'wasm' : 'js',
+      true,
+    );
+    this.arena = arena;
+    const at = arena.exports ? copyTree(arena, tree) : undefined;
+    this.owner = arena.i32(nodes).fill(UNKNOWN);
+    this.candidates = arena.i32((depth + 1) * k);
+    this.labels = arena.u16(n);
+    this.sums = arena.f64(k * d);
+    this.mass = arena.f64(k);
+    this.centres = arena.f64(k * d);
+    this.centres.set(initialCentres);
+    if (at) {
+      arena.exports!.setup(...at, this.owner.byteOffset, this.candidates.byteOffset, this.labels.byteOffset, this.sums.byteOffset,
+        this.mass.byteOffset, this.centres.byteOffset, margin);
+    }
   }
 
   /** Labels every point with its nearest centre and sums the clusters; returns how many labels changed. */
   assign(): number {
-    this.changed = 0;
     this.sums.fill(0);
     this.mass.fill(0);
     for (let j = 0; j < this.k; j++) this.candidates[j] = j;
+    const kernel = this.arena.exports;
+    if (kernel) {
+      const changed = kernel.assign(this.k, this.tree.n);
+      this.evaluations = kernel.evaluations();
+      this.searched = kernel.searched();
+      return changed;
+    }
+    this.changed = 0;
     if (this.tree.n > 0) this.visit(0, 0, this.k, MIXED);
     return this.changed;
+  }
+
+  /** Hands the kernel's memory on (its arrays, the result's among them, are read no more). */
+  release(): void {
+    this.arena.release();
   }
 
   /** Forgets which nodes had one label: the next pass compares every point's. */
@@ -207,6 +250,30 @@ class FilterWalk {
     this.searched += e - s;
     this.owner[v] = common;
   }
+}
+
+/** Copies of the tree's arrays in the kernel's memory: their byte offsets, in setup's order. */
+function copyTree(arena: Arena, tree: PointTree): number[] {
+  const { n, nodes } = tree;
+  const copy = <T extends Float64Array | Int32Array>(make: (count: number) => T, from: T, count: number): number => {
+    const to = make(count);
+    to.set(from.subarray(0, count));
+    return to.byteOffset;
+  };
+  const f64 = (count: number) => arena.f64(count);
+  const i32 = (count: number) => arena.i32(count);
+  return [
+    copy(f64, tree.box, 6 * nodes),
+    copy(i32, tree.left, nodes),
+    copy(i32, tree.right, nodes),
+    copy(i32, tree.start, nodes),
+    copy(i32, tree.end, nodes),
+    copy(f64, tree.sum, 3 * nodes),
+    copy(f64, tree.mass, nodes),
+    copy(f64, tree.points, 3 * n),
+    copy(f64, tree.weights, n),
+    copy(i32, tree.order, n),
+  ];
 }
 
 /** The candidate nearest the middle of the box at b (any candidate would do; this one drops the most). */
