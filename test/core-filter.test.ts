@@ -91,6 +91,30 @@ describe('PointTree', () => {
   });
 });
 
+describe('PointTree in WebAssembly against its TypeScript', () => {
+  it('builds the same tree, node for node: blobs, duplicates, one point, one point many times, china.jpg', async () => {
+    const { data } = await sharp(CHINA).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const h = buildHistogram(new Uint8Array(data.buffer, data.byteOffset, data.length), 3, 3);
+    const cases: [string, Float64Array, Float64Array][] = [
+      ['blobs', ...Object.values(integerData(5000, 3, 91)) as [Float64Array, Float64Array]],
+      ['one point', new Float64Array([1, 2, 3]), new Float64Array([2])],
+      ['one point 100 times', new Float64Array(300).fill(7), new Float64Array(100).fill(1)],
+      ['a grid', Float64Array.from({ length: 3 * 1000 }, (_, t) => Math.floor(t / 3 / 10 ** (t % 3)) % 10), new Float64Array(1000).fill(3)],
+      ['china.jpg', Float64Array.from(h.points), h.weights],
+    ];
+    for (const [name, x, w] of cases) {
+      const n = w.length;
+      const viaWasm = new PointTree(x, n, 3, w, undefined, 'wasm');
+      const viaTypeScript = new PointTree(x, n, 3, w, undefined, 'js');
+      expect([viaWasm.nodes, viaWasm.depth], name).toEqual([viaTypeScript.nodes, viaTypeScript.depth]);
+      for (const key of ['order', 'points', 'weights', 'start', 'end', 'left', 'right', 'box', 'sum', 'mass'] as const) {
+        expect(Buffer.compare(Buffer.from(viaWasm[key].buffer, viaWasm[key].byteOffset, viaWasm[key].byteLength),
+          Buffer.from(viaTypeScript[key].buffer, viaTypeScript[key].byteOffset, viaTypeScript[key].byteLength)), `${name} ${key}`).toBe(0);
+      }
+    }
+  });
+});
+
 describe('filtering Lloyd equals the reference bit for bit', () => {
   it.each([3, 4])('on integer blobs with duplicates and zero weights, d = %i, K = 2..24', (d) => {
     const n = 4000;

@@ -5,7 +5,13 @@
 // node's codes differ changes: each node is a cell of the code's grid, halved along one axis at a
 // time, at most 30 levels deep. Cheap to build (a radix sort, then a binary search a node), and
 // each node's box is then shrunk to its points, which is what the filtering prunes with.
+//
+// On 3-D points the build runs in WebAssembly (wasm/point-tree.wat, `kernel` 'wasm', the
+// default): it runs once an image, before V8 has optimised the TypeScript (china.jpg: 24-31 ms in
+// a fresh process), which stays as the reference the kernel is tested against, node for node.
 import { mortonOrder } from './morton.js';
+import { Arena, type Kernel } from './wasm.js';
+import { WASM_BASE64 } from './wasm/point-tree.generated.js';
 
 /** Fewest points a node splits (measured on china.jpg at K = 4..32: 8 beat 4 and 16). */
 export const LEAF_SIZE = 8;
@@ -41,88 +47,162 @@ export class PointTree {
   }
 
   /** `morton` (optional): the points' Morton order, when the caller has it already. */
-  constructor(points: Float64Array, n: number, d: number, weights: Float64Array, morton = mortonOrder(points, n, d)) {
+  constructor(points: Float64Array, n: number, d: number, weights: Float64Array, morton = mortonOrder(points, n, d), kernel: Kernel = 'wasm') {
     this.n = n;
     this.d = d;
-    const { order, codes } = morton;
-    this.order = order;
-    const sorted = new Uint32Array(n);
-    const treePoints = (this.points = new Float64Array(n * d));
-    const treeWeights = (this.weights = new Float64Array(n));
-    for (let p = 0; p < n; p++) {
-      const i = order[p];
-      sorted[p] = codes[i];
-      for (let t = 0; t < d; t++) treePoints[p * d + t] = points[i * d + t];
-      treeWeights[p] = weights[i];
+    this.order = morton.order;
+    const parts = (kernel === 'wasm' && d === 3 && buildInKernel(points, n, weights, morton)) || build(points, n, d, weights, morton);
+    this.points = parts.points;
+    this.weights = parts.weights;
+    this.start = parts.start;
+    this.end = parts.end;
+    this.left = parts.left;
+    this.right = parts.right;
+    this.box = parts.box;
+    this.sum = parts.sum;
+    this.mass = parts.mass;
+    this.nodes = parts.nodes;
+    this.depth = parts.depth;
+  }
+}
+
+/** What a build makes: the tree's arrays but the order, and its size. */
+type Built = Omit<PointTreeParts, 'n' | 'd' | 'order'>;
+
+/** Room for nodes at first: each split leaves points on both sides, fewer than 2n nodes, in practice about n / 3. */
+function firstCapacity(n: number): number {
+  return Math.max(16, Math.ceil(n / 2));
+}
+
+/** The tree in TypeScript, any d. */
+function build(points: Float64Array, n: number, d: number, weights: Float64Array, { order, codes }: { order: Int32Array; codes: Uint32Array }): Built {
+  const sorted = new Uint32Array(n);
+  const treePoints = new Float64Array(n * d);
+  const treeWeights = new Float64Array(n);
+  for (let p = 0; p < n; p++) {
+    const i = order[p];
+    sorted[p] = codes[i];
+    for (let t = 0; t < d; t++) treePoints[p * d + t] = points[i * d + t];
+    treeWeights[p] = weights[i];
+  }
+  let cap = firstCapacity(n);
+  let start: Int32Array = new Int32Array(cap);
+  let end: Int32Array = new Int32Array(cap);
+  let left: Int32Array = new Int32Array(cap);
+  let right: Int32Array = new Int32Array(cap);
+  let nodes = 0;
+  let deepest = 0;
+  // Parents before children (so a backwards pass sees children first).
+  const split = (s: number, e: number, level: number): number => {
+    if (nodes === cap) {
+      cap *= 2;
+      start = grow(start, cap);
+      end = grow(end, cap);
+      left = grow(left, cap);
+      right = grow(right, cap);
     }
-    // Each split leaves points on both sides: fewer than 2n nodes, in practice about n / 3.
-    let cap = Math.max(16, Math.ceil(n / 2));
-    let start: Int32Array = new Int32Array(cap);
-    let end: Int32Array = new Int32Array(cap);
-    let left: Int32Array = new Int32Array(cap);
-    let right: Int32Array = new Int32Array(cap);
-    let nodes = 0;
-    let deepest = 0;
-    // Parents before children (so a backwards pass sees children first).
-    const split = (s: number, e: number, level: number): number => {
-      if (nodes === cap) {
-        cap *= 2;
-        start = grow(start, cap);
-        end = grow(end, cap);
-        left = grow(left, cap);
-        right = grow(right, cap);
-      }
-      const v = nodes++;
-      start[v] = s;
-      end[v] = e;
-      if (level > deepest) deepest = level;
-      const differ = sorted[s] ^ sorted[e - 1];
-      if (e - s <= LEAF_SIZE || differ === 0) {
-        left[v] = right[v] = -1;
-        return v;
-      }
-      // The codes share every bit above `bit`, so bit `bit` is 0 for a prefix of them, then 1.
-      const bit = 1 << (31 - Math.clz32(differ));
-      let lo = s + 1;
-      let hi = e - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (sorted[mid] & bit) hi = mid;
-        else lo = mid + 1;
-      }
-      left[v] = split(s, lo, level + 1);
-      right[v] = split(lo, e, level + 1);
+    const v = nodes++;
+    start[v] = s;
+    end[v] = e;
+    if (level > deepest) deepest = level;
+    const differ = sorted[s] ^ sorted[e - 1];
+    if (e - s <= LEAF_SIZE || differ === 0) {
+      left[v] = right[v] = -1;
       return v;
-    };
-    if (n > 0) split(0, n, 1);
-    this.nodes = nodes;
-    this.depth = deepest;
-    this.start = start.subarray(0, nodes);
-    this.end = end.subarray(0, nodes);
-    this.left = left.subarray(0, nodes);
-    this.right = right.subarray(0, nodes);
-    const box = (this.box = new Float64Array(nodes * 2 * d));
-    const sum = (this.sum = new Float64Array(nodes * d));
-    const mass = (this.mass = new Float64Array(nodes));
-    for (let v = nodes - 1; v >= 0; v--) {
-      const l = left[v];
-      const r = right[v];
-      if (l < 0) {
-        boundingBox(treePoints, start[v], end[v], d, box, 2 * d * v);
-        for (let p = start[v]; p < end[v]; p++) {
-          const w = treeWeights[p];
-          mass[v] += w;
-          for (let t = 0; t < d; t++) sum[v * d + t] += w * treePoints[p * d + t];
-        }
-        continue;
-      }
-      mass[v] = mass[l] + mass[r];
-      for (let t = 0; t < d; t++) {
-        sum[v * d + t] = sum[l * d + t] + sum[r * d + t];
-        box[2 * d * v + t] = Math.min(box[2 * d * l + t], box[2 * d * r + t]);
-        box[2 * d * v + d + t] = Math.max(box[2 * d * l + d + t], box[2 * d * r + d + t]);
-      }
     }
+    // The codes share every bit above `bit`, so bit `bit` is 0 for a prefix of them, then 1.
+    const bit = 1 << (31 - Math.clz32(differ));
+    let lo = s + 1;
+    let hi = e - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid] & bit) hi = mid;
+      else lo = mid + 1;
+    }
+    left[v] = split(s, lo, level + 1);
+    right[v] = split(lo, e, level + 1);
+    return v;
+  };
+  if (n > 0) split(0, n, 1);
+  const box = new Float64Array(nodes * 2 * d);
+  const sum = new Float64Array(nodes * d);
+  const mass = new Float64Array(nodes);
+  for (let v = nodes - 1; v >= 0; v--) {
+    const l = left[v];
+    const r = right[v];
+    if (l < 0) {
+      boundingBox(treePoints, start[v], end[v], d, box, 2 * d * v);
+      for (let p = start[v]; p < end[v]; p++) {
+        const w = treeWeights[p];
+        mass[v] += w;
+        for (let t = 0; t < d; t++) sum[v * d + t] += w * treePoints[p * d + t];
+      }
+      continue;
+    }
+    mass[v] = mass[l] + mass[r];
+    for (let t = 0; t < d; t++) {
+      sum[v * d + t] = sum[l * d + t] + sum[r * d + t];
+      box[2 * d * v + t] = Math.min(box[2 * d * l + t], box[2 * d * r + t]);
+      box[2 * d * v + d + t] = Math.max(box[2 * d * l + d + t], box[2 * d * r + d + t]);
+    }
+  }
+  return {
+    points: treePoints,
+    weights: treeWeights,
+    start: start.subarray(0, nodes),
+    end: end.subarray(0, nodes),
+    left: left.subarray(0, nodes),
+    right: right.subarray(0, nodes),
+    box,
+    sum,
+    mass,
+    nodes,
+    depth: deepest,
+  };
+}
+
+/**
+ * The tree of 3-D points in WebAssembly, copied out of its memory; undefined where it cannot run
+ * or needs more nodes than firstCapacity (then the TypeScript, which grows, builds it).
+ */
+function buildInKernel(points: Float64Array, n: number, weights: Float64Array, { order, codes }: { order: Int32Array; codes: Uint32Array }): Built | undefined {
+  if (n === 0) return undefined;
+  const cap = firstCapacity(n);
+  const arena = new Arena(Arena.size(24 * n, 8 * n, 4 * n, 4 * n, 4 * n, 24 * n, 8 * n, 4 * cap, 4 * cap, 4 * cap, 4 * cap, 48 * cap, 24 * cap, 8 * cap), WASM_BASE64, 'wasm', true);
+  const kernel = arena.exports;
+  if (!kernel) return undefined;
+  try {
+    const take = <T extends Float64Array | Int32Array | Uint32Array>(to: T, from: T): number => {
+      to.set(from.subarray(0, to.length));
+      return to.byteOffset;
+    };
+    const at = [take(arena.f64(3 * n), points), take(arena.f64(n), weights), take(arena.i32(n), order), take(arena.u32(n), codes)];
+    const sorted = arena.u32(n);
+    const treePoints = arena.f64(3 * n);
+    const treeWeights = arena.f64(n);
+    const [start, end, left, right] = [arena.i32(cap), arena.i32(cap), arena.i32(cap), arena.i32(cap)];
+    const nodes = kernel.build(n, ...at, sorted.byteOffset, treePoints.byteOffset, treeWeights.byteOffset, start.byteOffset, end.byteOffset,
+      left.byteOffset, right.byteOffset, cap, LEAF_SIZE);
+    if (nodes < 0) return undefined;
+    const [box, sum, mass] = [arena.f64(6 * nodes), arena.f64(3 * nodes), arena.f64(nodes)];
+    kernel.summarize(nodes, treePoints.byteOffset, treeWeights.byteOffset, start.byteOffset, end.byteOffset, left.byteOffset, right.byteOffset,
+      box.byteOffset, sum.byteOffset, mass.byteOffset);
+    // Copies: the arena's memory goes to the next arena.
+    return {
+      points: treePoints.slice(),
+      weights: treeWeights.slice(),
+      start: start.slice(0, nodes),
+      end: end.slice(0, nodes),
+      left: left.slice(0, nodes),
+      right: right.slice(0, nodes),
+      box: box.slice(),
+      sum: sum.slice(),
+      mass: mass.slice(),
+      nodes,
+      depth: kernel.depth(),
+    };
+  } finally {
+    arena.release();
   }
 }
 
