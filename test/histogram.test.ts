@@ -62,6 +62,7 @@ describe('buildHistogram', () => {
     ['RGBA, hash (TypeScript)', 50_000, 4, 4, 'js'],
     ['RGB, white first, hash (WebAssembly)', 3_000, 3, 3, 'wasm'],
     ['RGBA, white first, hash (WebAssembly)', 3_000, 4, 4, 'wasm'],
+    ['RGBA, transparent black at each call of the kernel, hash (WebAssembly)', 100_000, 4, 4, 'wasm'],
     ['RGB, direct table', DIRECT_FROM_PIXELS + 7, 3, 3, 'wasm'],
     ['RGBA read as RGB, direct table', DIRECT_FROM_PIXELS, 4, 3, 'wasm'],
     ['RGBA, hash, large', DIRECT_FROM_PIXELS, 4, 4, 'wasm'],
@@ -69,6 +70,8 @@ describe('buildHistogram', () => {
     const pixels = makePixels(count, channels, count + channels + d);
     // 0xFFFFFFFF (opaque white) as the first key: no "previous colour" may match it.
     if (name.includes('white first')) pixels.fill(255, 0, channels);
+    // Key 0 (the kernel's "previous colour" before any) first in every call of 2^15 pixels.
+    if (name.includes('transparent black')) for (let p = 0; p < count; p += 1 << 15) pixels.fill(p === 0 ? 255 : 0, p * 4, p * 4 + 4);
     const h = buildHistogram(pixels, channels, d, kernel);
     const want = reference(pixels, channels, d);
     expect(h.n).toBe(want.colours.length);

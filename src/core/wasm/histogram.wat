@@ -7,13 +7,19 @@
 (module
   (import "env" "memory" (memory 1 65536 shared))
 
-  ;; Returns the number of distinct colours; with rgba 0 the alpha is taken as 255.
+  ;; Pixels $from to $pixelCount − 1 (the table filled with −1 when $from is 0), $n0 colours found
+  ;; before them; returns the number of distinct colours; with rgba 0 the alpha is taken as 255.
   (func (export "hashed")
     (param $pixelCount i32) (param $channels i32) (param $rgba i32) (param $pixels i32) (param $table i32)
-    (param $bits i32) (param $colours i32) (param $counts i32) (param $index i32) (result i32)
+    (param $bits i32) (param $colours i32) (param $counts i32) (param $index i32)
+    (param $from i32) (param $n0 i32) (result i32)
     (local $p i32) (local $o i32) (local $key i32) (local $lastKey i32) (local $lastIndex i32)
     (local $n i32) (local $slot i32) (local $mask i32) (local $found i32) (local $a i32) (local $at i32)
-    (memory.fill (local.get $table) (i32.const 255) (i32.shl (i32.const 4) (local.get $bits)))
+    (if (i32.eqz (local.get $from))
+      (then (memory.fill (local.get $table) (i32.const 255) (i32.shl (i32.const 4) (local.get $bits)))))
+    (local.set $p (local.get $from))
+    (local.set $n (local.get $n0))
+    (local.set $o (i32.mul (local.get $from) (local.get $channels)))
     (local.set $mask (i32.sub (i32.shl (i32.const 1) (local.get $bits)) (i32.const 1)))
     (block $done
       (loop $pixel
@@ -29,7 +35,7 @@
           (local.get $a)))
         (block $counted
           ;; Runs of one colour skip the table (from the second pixel: any 32 bits can be a key).
-          (if (i32.and (i32.eq (local.get $key) (local.get $lastKey)) (i32.ne (local.get $p) (i32.const 0)))
+          (if (i32.and (i32.eq (local.get $key) (local.get $lastKey)) (i32.ne (local.get $p) (local.get $from)))
             (then
               (local.set $at (i32.add (local.get $counts) (i32.shl (local.get $lastIndex) (i32.const 3))))
               (f64.store (local.get $at) (f64.add (f64.load (local.get $at)) (f64.const 1)))
