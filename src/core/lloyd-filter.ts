@@ -255,25 +255,18 @@ class FilterWalk {
 /** Copies of the tree's arrays in the kernel's memory: their byte offsets, in setup's order. */
 function copyTree(arena: Arena, tree: PointTree): number[] {
   const { n, nodes } = tree;
-  const copy = <T extends Float64Array | Int32Array>(make: (count: number) => T, from: T, count: number): number => {
-    const to = make(count);
-    to.set(from.subarray(0, count));
-    return to.byteOffset;
-  };
-  const f64 = (count: number) => arena.f64(count);
-  const i32 = (count: number) => arena.i32(count);
   return [
-    copy(f64, tree.box, 6 * nodes),
-    copy(i32, tree.left, nodes),
-    copy(i32, tree.right, nodes),
-    copy(i32, tree.start, nodes),
-    copy(i32, tree.end, nodes),
-    copy(f64, tree.sum, 3 * nodes),
-    copy(f64, tree.mass, nodes),
-    copy(f64, tree.points, 3 * n),
-    copy(f64, tree.weights, n),
-    copy(i32, tree.order, n),
-  ];
+    tree.box.subarray(0, 6 * nodes),
+    tree.left.subarray(0, nodes),
+    tree.right.subarray(0, nodes),
+    tree.start.subarray(0, nodes),
+    tree.end.subarray(0, nodes),
+    tree.sum.subarray(0, 3 * nodes),
+    tree.mass.subarray(0, nodes),
+    tree.points.subarray(0, 3 * n),
+    tree.weights.subarray(0, n),
+    tree.order.subarray(0, n),
+  ].map((values) => arena.copy(values).byteOffset);
 }
 
 /** The candidate nearest the middle of the box at b (any candidate would do; this one drops the most). */

@@ -172,11 +172,7 @@ function buildInKernel(points: Float64Array, n: number, weights: Float64Array, {
   const kernel = arena.exports;
   if (!kernel) return undefined;
   try {
-    const take = <T extends Float64Array | Int32Array | Uint32Array>(to: T, from: T): number => {
-      to.set(from.subarray(0, to.length));
-      return to.byteOffset;
-    };
-    const at = [take(arena.f64(3 * n), points), take(arena.f64(n), weights), take(arena.i32(n), order), take(arena.u32(n), codes)];
+    const at = [points.subarray(0, 3 * n), weights.subarray(0, n), order.subarray(0, n), codes.subarray(0, n)].map((values) => arena.copy(values).byteOffset);
     const sorted = arena.u32(n);
     const treePoints = arena.f64(3 * n);
     const treeWeights = arena.f64(n);

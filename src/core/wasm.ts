@@ -156,4 +156,12 @@ export class Arena {
   u16(count: number): Uint16Array {
     return new Uint16Array(this.buffer, this.take(2 * count), count);
   }
+
+  /** A copy of `values` here: an array of the same type and length, filled with them. */
+  copy<T extends Float64Array | Int32Array | Uint32Array>(values: T): T {
+    const Typed = values.constructor as new (buffer: ArrayBuffer, offset: number, length: number) => T;
+    const copied = new Typed(this.buffer, this.take(values.byteLength), values.length);
+    copied.set(values);
+    return copied;
+  }
 }

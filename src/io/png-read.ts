@@ -29,7 +29,7 @@ export interface PlainPng {
 }
 
 /** Whether `bytes` start with the PNG signature. */
-export function isPng(bytes: Uint8Array): boolean {
+function isPng(bytes: Uint8Array): boolean {
   return bytes.length >= 8 && SIGNATURE.every((b, i) => bytes[i] === b);
 }
 
