@@ -12,7 +12,7 @@ const MAX_WASM_BYTES = 2 ** 31;
 const compiled = new Map<string, WebAssembly.Module | null>();
 
 /** The module in `base64`, compiled once; null where WebAssembly is missing or refuses it. */
-function compile(base64: string): WebAssembly.Module | null {
+export function compileModule(base64: string): WebAssembly.Module | null {
   let module = compiled.get(base64);
   if (module === undefined) {
     try {
@@ -55,7 +55,7 @@ function takeMemory(bytes: number, shared: boolean): WebAssembly.Memory {
 
 /** Whether the kernel in `base64` runs here. */
 export function kernelAvailable(base64: string): boolean {
-  return compile(base64) !== null;
+  return compileModule(base64) !== null;
 }
 
 /**
@@ -82,7 +82,7 @@ export class Arena {
    * `shared` for a kernel whose memory is shared between threads (it declares it so).
    */
   constructor(bytes: number, base64: string, kernel: Kernel, shared = false) {
-    const module = kernel === 'wasm' && bytes <= MAX_WASM_BYTES ? compile(base64) : null;
+    const module = kernel === 'wasm' && bytes <= MAX_WASM_BYTES ? compileModule(base64) : null;
     this.shared = shared;
     this.size = bytes;
     if (module) {

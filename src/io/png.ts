@@ -1,14 +1,15 @@
-// Indexed PNG encoder: writes exactly the colours it is given, at the bit depth, palette order, row
-// filters and deflate settings that make the file smallest among a few cheap trials. Also the
-// truecolour PNG of an original image, the baseline of the size percentages.
+// Indexed PNG encoder: writes exactly the colours it is given, at the smallest bit depth, with the
+// row filters that make the file smaller of two, deflated by libdeflate. Also the truecolour PNG of
+// an original image, the baseline of the size percentages.
 //
 // sharp's palette output re-quantizes with libimagequant and picks its own palette order; writing
 // the chunks here keeps the k-means palette bit for bit and lets us choose what makes the file small,
 // measured against pngquant (see encodeIndexedPng).
-import { crc32, constants } from 'node:zlib';
+import { crc32, deflateSync } from 'node:zlib';
 import { deflateInParts } from './deflate-parts.js';
-import { adjacencyChainOrder, colourChainOrder, luminanceOrder, reorderPalette } from './palette-order.js';
-import { filterRows, packRows, type FilterMode } from './png-rows.js';
+import { libdeflateZlib } from './libdeflate.js';
+import { luminanceOrder, reorderPalette } from './palette-order.js';
+import { filterRows, packRows } from './png-rows.js';
 import { deflateAsync } from './zlib-jobs.js';
 
 export interface IndexedImage {
@@ -40,131 +41,78 @@ export function bitDepthFor(colours: number): 1 | 2 | 4 | 8 {
   return 8;
 }
 
-// Above this many raw bytes, no trials: filter None and one deflate at BIG_LEVEL, in parts on
-// zlib's threads (deflate-parts.ts). On the 24 MP image of the benchmark (china.jpg upscaled) at
-// K = 256 the trials' pick came out 1% larger than filter None at level 6, in 7× the time; at
-// levels 6 / 7 / 8 / 9, one stream gave 4.36 / 4.29 / 4.15 / 4.14 MB in 0.48 / 0.67 / 1.55 /
+// Above this many pixels, filter None and one zlib deflate at BIG_LEVEL, in parts on zlib's
+// threads (deflate-parts.ts). On the 24 MP image of the benchmark (china.jpg upscaled) at K = 256,
+// levels 6 / 7 / 8 / 9 in one stream gave 4.36 / 4.29 / 4.15 / 4.14 MB in 0.48 / 0.67 / 1.55 /
 // 2.24 s, and level 8 in parts 4.15 MB in 0.97 s (level 9: 1.30 s). pngquant wrote 4.20 MB.
-const EXHAUSTIVE_BELOW_BYTES = 4 << 20;
+// libdeflate, one thread and one stream, would take seconds there.
+const NEAR_OPTIMAL_MAX_PIXELS = 4 << 20;
 const BIG_LEVEL = 8;
+/** Rows up to this many bytes get libdeflate's level 11, larger ones level 10 (see encodeIndexedPng). */
+const LEVEL_11_MAX_BYTES = 1 << 20;
+/**
+ * The filtered candidate is deflated only where its quick deflate (zlib level 1, one band of 16
+ * rows in three) is below this share of None's. On 32 files (five images at K = 4..256 and a noisy
+ * synthetic gradient at 3-200 colours), where the filtered won in full its quick share was
+ * 0.56-0.91 (a photo at K = 256, 2.5% smaller: 0.909), except on a 97×41 test image of 12 colours
+ * (0.991; 3% missed); where None won, 0.92 or more (flower.jpg K = 256: 0.972 quick, 10% larger
+ * in full), except a smooth gradient without noise at K = 32 (0.851 quick, 8% larger in full,
+ * deflated for nothing).
+ */
+const FILTERED_QUICK_SHARE = 0.92;
+const QUICK_BAND_ROWS = 16;
+const QUICK_EVERY_BANDS = 3;
 
-/** Scanlines on trial: one palette order, one filter. */
-interface Candidate {
-  palette: Uint8Array;
-  filter: FilterMode;
-  raw: Buffer;
-}
-
-/** The filters tried on a chained palette order: ranked by a level-1 deflate, and deflated with RLE. */
-interface ChainTrials {
-  ranked: FilterMode[];
-  rle: FilterMode[];
-}
-
-// Filters on trial by palette order, packed rows (1-4 bits) or 8 bits; measured on five images at
-// K = 2..256 (the fixtures, two more photos and a screenshot): on packed rows Up wins, with the
-// filtered or the RLE strategy. On 8-bit rows Sub or adaptive wins with the filtered strategy
-// (Up never did, nor Paeth, nor the colour chain's adaptive), while with RLE Paeth or the
-// adjacency chain's adaptive rows win (3 of 40 files, by 0.2-1.1%).
-const CHAIN_TRIALS: Record<'packed' | 8, { adjacency: ChainTrials; colour: ChainTrials }> = {
-  packed: { adjacency: { ranked: [2], rle: [2] }, colour: { ranked: [2], rle: [2] } },
-  8: { adjacency: { ranked: [1, 'adaptive'], rle: ['adaptive', 4] }, colour: { ranked: [1], rle: [4] } },
-};
-
-// The ranking deflates one band of scanlines in three: on the 35 files of five images at K = 4..256
-// that picked the same candidate as the whole image (a tenth of the rows as every tenth band of 16
-// did not), for a third of the time.
-const RANKING_BAND_ROWS = 16;
-const RANKING_EVERY_BANDS = 3;
-
-function rankingSample(raw: Buffer, lineBytes: number): Buffer {
+function quickSize(raw: Buffer, lineBytes: number): number {
   const bands: Buffer[] = [];
-  const band = RANKING_BAND_ROWS * lineBytes;
-  for (let at = 0; at < raw.length; at += band * RANKING_EVERY_BANDS) bands.push(raw.subarray(at, at + band));
-  return Buffer.concat(bands);
+  const band = QUICK_BAND_ROWS * lineBytes;
+  for (let at = 0; at < raw.length; at += band * QUICK_EVERY_BANDS) bands.push(raw.subarray(at, at + band));
+  return deflateSync(Buffer.concat(bands), { level: 1, memLevel: 9 }).length;
 }
 
 /**
  * Encodes an indexed PNG with PLTE (and tRNS when any colour is not opaque): the same RGBA pixels,
- * as small as a few cheap trials make them, at the smallest bit depth that holds the palette:
- * - Filter None, palette darkest first: with None the order hardly matters to deflate (relabelling
- *   keeps every repeat), but at 1 bit the common colour's zero bytes then join each row's filter
- *   byte 0 (china K=2: 1.8% smaller). It wins most files at K ≤ 32 and some up to 256.
- * - Filters on palettes ordered so that colours that touch get close indices (a chain by adjacency
- *   in the image, and one through colour space; see CHAIN_TRIALS): 2-5% smaller at K ≥ 64 and on
- *   flower.jpg at K = 8, 16.
- * - The ranked candidates get a level-1 deflate (of a third of the rows, 1 ms each) and only the
- *   smallest gets the final level, with the strategy that can win on it (measured on the 40 files):
- *   8-bit None the default (the filtered one was 0.7-12% larger every time), packed None both
- *   (the default smaller 17 times in 20, the filtered 3), filtered rows the filtered one (the
- *   default never gave the smallest file). The RLE trials (1-2 ms each) run alongside.
- * On 8-bit rows, level 9 would save 0.2-0.5% more at 2.5× the time (flower.jpg K = 256: 150 ms
- * instead of 60) and level 7 costs 0.5-7% more bytes (1.8% on flower.jpg K = 128) for a third to a
- * half of the time. The final deflate of 8-bit rows runs in two halves on two of zlib's threads
- * (deflate-parts.ts): a whole process 17 ms sooner on china.jpg at K = 256, 20 ms on flower.jpg at
- * K = 128, and of the 8 files at K = 32..256 on both, 4 smaller, 3 the same, china K = 256 31
- * bytes larger. Packed rows (K ≤ 16) stay one stream (in halves, china K = 16 grew 0.2%); they are
- * a half to an eighth as many bytes and get level 9: china.jpg at K = 2, 4, 8, 16 0.1-0.3% smaller
- * (K = 16: 54,931 bytes instead of 54,975) for 5-7 ms more; flower.jpg the same bytes at K = 8, 16
- * (27-33 ms more at 16), 0.4-0.6% fewer at 2, 4.
- * Against trying every candidate with both strategies at level 8 and RLE at 9 (the encoder
- * before), these trials give the same file or a smaller one on all 40 (flower.jpg K = 256: 0.6%
- * smaller) for less than half the CPU (china.jpg K = 256: 46 ms instead of 114). All run on
- * zlib's threads; the smallest wins, ties by the fixed trial order, so the bytes never depend on
- * timing.
+ * at the smallest bit depth that holds the palette, the palette darkest first (at 1 bit the common
+ * colour's zero bytes then join each row's filter byte 0: china K=2 1.8% smaller).
+ *
+ * Deflated by libdeflate (libdeflate.ts) at level 11, 10 above a MiB of rows; of two candidates,
+ * the smaller is kept (filter None on a tie):
+ * - Filter None. With the near-optimal parsing of libdeflate's levels 10-12, on 48 files of six
+ *   images at K = 2..256 (the fixtures, two more photos, a smooth gradient and a screenshot), other
+ *   palette orders and filters beat it on 3 only (by 0.9-1.5%), and it was 2-10% smaller than
+ *   zlib's best of those and of its strategies on 46 (the encoder before: china.jpg K = 128
+ *   114,598 bytes against 121,085; flower.jpg K = 64 51,828 against 57,189).
+ * - libpng's adaptive filters on 8-bit rows, Up on packed rows (1-4 bits): smaller on smooth, noisy
+ *   images (a 200-colour gradient with noise: 34%) and on some photos at high K (2.5%); deflated
+ *   only where a quick deflate says it may win (FILTERED_QUICK_SHARE).
+ * Level 10 would take 20% less time for 0.1-2% more bytes on photos (16-21% on the smooth
+ * gradient); level 12 25% more for 0-0.6% less. Without WebAssembly, zlib at level 9.
  */
-const FINAL_LEVEL = { packed: 9, 8: 8 } as const;
-
 export async function encodeIndexedPng(image: IndexedImage): Promise<Buffer> {
   const colours = image.palette.length / 4;
   if (colours < 1 || colours > 256) throw new RangeError(`an indexed PNG holds 1 to 256 colours, not ${colours}`);
   const { width, height } = image;
   const depth = bitDepthFor(colours);
-  if (width * height > EXHAUSTIVE_BELOW_BYTES) {
+  if (width * height > NEAR_OPTIMAL_MAX_PIXELS) {
     const raw = filterRows(packRows(image.indices, width, height, depth), 0);
     const idat = await deflateInParts(raw, BIG_LEVEL);
     return assemble(width, height, depth, image.palette, idat);
   }
-  const ranked: Candidate[] = [];
-  const quick: Promise<Buffer>[] = [];
-  const rle: Candidate[] = [];
-  const add = (order: Uint8Array, { ranked: rankedFilters, rle: rleFilters }: ChainTrials) => {
-    const rows = packRows(image.indices, width, height, depth, order);
-    const palette = reorderPalette(image.palette, order);
-    for (const filter of new Set([...rankedFilters, ...rleFilters])) {
-      const c: Candidate = { palette, filter, raw: filterRows(rows, filter) };
-      if (rankedFilters.includes(filter)) {
-        ranked.push(c);
-        // Ranked as soon as made, so that zlib's threads work while the next is built.
-        if (colours > 2) quick.push(deflateAsync(rankingSample(c.raw, rows.rowBytes + 1), { level: 1, memLevel: 9 }));
-      }
-      if (rleFilters.includes(filter)) rle.push(c);
-    }
-  };
-  add(luminanceOrder(image.palette), { ranked: [0], rle: [] });
-  if (colours > 2) {
-    const trials = CHAIN_TRIALS[depth === 8 ? 8 : 'packed'];
-    add(adjacencyChainOrder(image.palette, image.indices, width), trials.adjacency);
-    add(colourChainOrder(image.palette), trials.colour);
+  const order = luminanceOrder(image.palette);
+  const palette = reorderPalette(image.palette, order);
+  const rows = packRows(image.indices, width, height, depth, order);
+  const lineBytes = rows.rowBytes + 1;
+  const level = rows.rowBytes * height <= LEVEL_11_MAX_BYTES ? 11 : 10;
+  const candidates = [filterRows(rows, 0)];
+  const filtered = filterRows(rows, depth === 8 ? 'adaptive' : 2);
+  if (quickSize(filtered, lineBytes) < FILTERED_QUICK_SHARE * quickSize(candidates[0], lineBytes)) candidates.push(filtered);
+  let idats = candidates.map((raw) => libdeflateZlib(raw, level));
+  if (idats.some((idat) => idat === undefined)) {
+    idats = await Promise.all(candidates.map((raw) => deflateAsync(raw, { level: 9, memLevel: 9 })));
   }
-  // Queued behind the ranking, which the final trial waits for.
-  const rleIdats = rle.map((c) => deflateAsync(c.raw, { level: 9, memLevel: 9, strategy: constants.Z_RLE }));
-  const sizes = (await Promise.all(quick)).map((b) => b.length);
-  const front = ranked[sizes.length > 0 ? sizes.indexOf(Math.min(...sizes)) : 0];
-  const strategies =
-    front.filter !== 0 ? [constants.Z_FILTERED] : depth === 8 ? [constants.Z_DEFAULT_STRATEGY] : [constants.Z_DEFAULT_STRATEGY, constants.Z_FILTERED];
-  const trials = [...strategies.map(() => front), ...rle];
-  const idats = await Promise.all([
-    ...strategies.map((strategy) =>
-      depth === 8
-        ? deflateInParts(front.raw, FINAL_LEVEL[8], Math.ceil(front.raw.length / 2), strategy)
-        : deflateAsync(front.raw, { level: FINAL_LEVEL.packed, memLevel: 9, strategy }),
-    ),
-    ...rleIdats,
-  ]);
   let best = 0;
-  for (let i = 1; i < idats.length; i++) if (idats[i].length < idats[best].length) best = i;
-  return assemble(width, height, depth, trials[best].palette, idats[best]);
+  for (let i = 1; i < idats.length; i++) if (idats[i]!.length < idats[best]!.length) best = i;
+  return assemble(width, height, depth, palette, idats[best]!);
 }
 
 /**
