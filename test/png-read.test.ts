@@ -238,14 +238,14 @@ describe('readImage on PNGs', () => {
     await expect(readImage(path)).rejects.toThrow(/cut\.png: (cannot decode|not an image)/);
   });
 
-  it('a run from PNG to PNG never loads sharp; from JPEG it does', () => {
+  it('a run from PNG to PNG never loads sharp, at K = 8 or (truecolour) 1024; from JPEG it does', () => {
     const dir = tempDir();
     const input = join(dir, 'in.png');
-    const loaded = (source: string) => {
+    const loaded = (source: string, colours = 8) => {
       // A CommonJS preload that says, as the process ends, whether sharp's module was required.
       const run = spawnSync(
         process.execPath,
-        ['-r', join(ROOT, 'test', 'sharp-probe.cjs'), BIN, source, '--colors', '8', '-o', join(dir, 'out.png'), '--force', '--json'],
+        ['-r', join(ROOT, 'test', 'sharp-probe.cjs'), BIN, source, '--colors', String(colours), '-o', join(dir, 'out.png'), '--force', '--json'],
         { cwd: ROOT },
       );
       expect(run.status, run.stderr.toString()).toBe(0);
@@ -255,6 +255,7 @@ describe('readImage on PNGs', () => {
     const conversion = spawnSync(process.execPath, ['-e', `require('sharp')(${JSON.stringify(CHINA)}).resize(200).png().toFile(${JSON.stringify(input)})`], { cwd: ROOT });
     expect(conversion.status, conversion.stderr.toString()).toBe(0);
     expect(loaded(input)).toBe('no');
+    expect(loaded(input, 1024)).toBe('no');
     expect(loaded(CHINA)).toBe('yes');
   });
 });

@@ -1,7 +1,7 @@
 // The indexed PNG encoder: what it writes decodes to exactly the palette and indices it was given.
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { bitDepthFor, encodeIndexedPng } from '../src/io/png.js';
+import { bitDepthFor, encodeIndexedPng, encodeQuantizedTruecolourPng } from '../src/io/png.js';
 import { makeRng } from '../src/core/rng.js';
 import { luminanceOrder, reorderPalette } from '../src/io/palette-order.js';
 import { deflateSync, inflateSync } from 'node:zlib';
@@ -174,3 +174,34 @@ describe('encodeIndexedPng', () => {
     await expect(encodeIndexedPng({ width: 1, height: 1, palette: new Uint8Array(257 * 4), indices: new Uint8Array(1) })).rejects.toThrow(/256/);
   });
 });
+
+describe('encodeQuantizedTruecolourPng', () => {
+  /** china.jpg with its low bits cleared: a photo of up to 2,048 colours, RGB or RGBA. */
+  async function fewBitsChina(channels: 3 | 4) {
+    const { data, info } = await sharp(new URL('../fixtures/china.jpg', import.meta.url).pathname).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const pixels = Buffer.alloc(info.width * info.height * channels);
+    for (let p = 0; p < info.width * info.height; p++) {
+      pixels.set([data[p * 3] & 0xf0, data[p * 3 + 1] & 0xf0, data[p * 3 + 2] & 0xe0], p * channels);
+      if (channels === 4) pixels[p * 4 + 3] = p % 7 === 0 ? 128 : 255;
+    }
+    return { pixels, width: info.width, height: info.height };
+  }
+
+  it.each([3, 4] as const)('%i channels: decodes bit-exact, the same bytes twice, every row filter None', async (channels) => {
+    const { pixels, width, height } = await fewBitsChina(channels);
+    const png = encodeQuantizedTruecolourPng(pixels, width, height, channels)!;
+    const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height, info.channels]).toEqual([width, height, channels]);
+    expect(Buffer.compare(data, pixels)).toBe(0);
+    expect(encodeQuantizedTruecolourPng(pixels, width, height, channels)!.equals(png)).toBe(true);
+    expect([...filterTypes(png, 1 + width * channels)]).toEqual([0]);
+  });
+
+  it("is smaller than sharp's PNG of the same pixels at zlib level 9 with filter None", async () => {
+    const { pixels, width, height } = await fewBitsChina(3);
+    const ours = encodeQuantizedTruecolourPng(pixels, width, height, 3)!;
+    const sharps = await sharp(pixels, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 9, adaptiveFiltering: false }).toBuffer();
+    expect(ours.length).toBeLessThan(sharps.length * 0.97);
+  });
+});
+

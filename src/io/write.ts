@@ -2,7 +2,7 @@
 import { loadSharp } from './sharp.js';
 import { KquantError } from '../core/errors.js';
 import type { OutputFormat } from '../types.js';
-import { encodeIndexedPng, encodeTruecolourPng } from './png.js';
+import { encodeIndexedPng, encodeQuantizedTruecolourPng, encodeTruecolourPng, QUANTIZED_TRUECOLOUR_MAX_BYTES } from './png.js';
 
 export { formatFromPath } from './formats.js';
 
@@ -48,15 +48,21 @@ export async function encodeImage(image: QuantizedPixels, format: OutputFormat):
     throw new KquantError('USAGE', `GIF holds at most 256 colours, not ${colours}; use .png or .webp`);
   }
   const channels = hasAlpha(image.palette) && format !== 'jpg' ? 4 : 3;
-  const pipeline = loadSharp()(expand(image, channels), { raw: { width: image.width, height: image.height, channels } });
+  const pixels = expand(image, channels);
+  if (format === 'png' && pixels.length <= QUANTIZED_TRUECOLOUR_MAX_BYTES) {
+    const png = encodeQuantizedTruecolourPng(pixels, image.width, image.height, channels);
+    if (png) return png;
+  }
+  const pipeline = loadSharp()(pixels, { raw: { width: image.width, height: image.height, channels } });
   switch (format) {
     case 'png':
-      // Filter None: with at most a few thousand colours, exact repeats are what deflate finds, and
-      // filters break them (china.jpg K = 512: 231 kB at level 9 against 436 kB with libpng's
-      // adaptive filters, in 26 ms instead of 48; K = 1024: 274 kB against 457 kB; flower.jpg
-      // 31-39% smaller, 3× faster). sharp's zlib-ng at level 9 is 20% smaller than at 8 (292 kB) and pays below a
-      // megapixel; above it level 6 is about twice as fast (1920×1281 china.jpg K = 512: 83 ms and
-      // 1.54 MB against 184 ms and 1.32 MB), and still smaller than adaptive level 6 (175 ms, 2.21 MB).
+      // Larger truecolour PNGs, filter None as encodeQuantizedTruecolourPng (china.jpg K = 512:
+      // 231 kB at level 9 against 436 kB with libpng's adaptive filters, in 26 ms instead of 48;
+      // K = 1024: 274 kB against 457 kB; flower.jpg 31-39% smaller, 3× faster). sharp's zlib-ng at
+      // level 9 is 20% smaller than at 8 (292 kB) and pays below a megapixel; above it level 6 is
+      // about twice as fast (1920×1281 china.jpg K = 512: 83 ms and 1.54 MB against 184 ms and
+      // 1.32 MB), and still smaller than adaptive level 6 (175 ms, 2.21 MB). node's zlib, without
+      // zlib-ng's, wrote china.jpg K = 1024 30% larger than sharp (357,530 bytes).
       return pipeline.png({ compressionLevel: image.width * image.height <= 1 << 20 ? 9 : 6, adaptiveFiltering: false }).toBuffer();
     case 'webp':
       return pipeline.webp({ lossless: true, effort: 6 }).toBuffer();
