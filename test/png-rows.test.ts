@@ -1,6 +1,6 @@
 // PNG scanlines: packing relabels and packs exactly, and every filter mode undoes to the packed rows.
 import { describe, expect, it } from 'vitest';
-import { filterRows, packRows, type FilterMode } from '../src/io/png-rows.js';
+import { adjacencyCounts, filterRows, packRows, type FilterMode } from '../src/io/png-rows.js';
 import { makeRng } from '../src/core/rng.js';
 
 /** PNG's reconstruction (one byte a pixel or less): the scanlines back to the packed rows. */
@@ -84,6 +84,28 @@ describe('packRows and filterRows in WebAssembly against their TypeScript loops'
           expect(Buffer.compare(filterRows(viaWasm, mode, 'wasm'), filterRows(viaWasm, mode, 'js'))).toBe(0);
         }
       }
+    }
+  });
+});
+
+describe('adjacencyCounts', () => {
+  it('counts each left and upper neighbour and each index, in WebAssembly as in TypeScript', () => {
+    // 3×2: row 0 = 0 1 1, row 1 = 2 1 0.
+    const small = adjacencyCounts(Uint8Array.from([0, 1, 1, 2, 1, 0]), 3, 3);
+    expect(Array.from(small.frequency)).toEqual([2, 3, 1]);
+    // counts[a·3 + b]: a with b to its left or above it.
+    expect(Array.from(small.counts)).toEqual([
+      0, 2, 0, // the last 0: 1 to its left and 1 above it
+      1, 2, 1, // the 1s: 0 and 1 to their left, 1 above the lower one, 2 to its left
+      1, 0, 0, // the 2: 0 above it
+    ]);
+    const rng = makeRng(3);
+    for (const [width, height, n] of [[1, 50, 4], [37, 23, 17], [640, 40, 256]]) {
+      const indices = Uint8Array.from({ length: width * height }, () => Math.floor(rng() * n));
+      const wasm = adjacencyCounts(indices, width, n, 'wasm');
+      const js = adjacencyCounts(indices, width, n, 'js');
+      expect(wasm.counts).toEqual(js.counts);
+      expect(wasm.frequency).toEqual(js.frequency);
     }
   });
 });

@@ -98,6 +98,71 @@ export function adler32(data: Uint8Array, kernel: Kernel = 'wasm'): number {
   return ((b << 16) | a) >>> 0;
 }
 
+/**
+ * How often each pair of the `n` indices touches in the image (`counts[a·n + b]`: a pixel a with
+ * b to its left, and again for b above it) and how often each occurs (`frequency`).
+ */
+export function adjacencyCounts(indices: Uint8Array, width: number, n: number, kernel: Kernel = 'wasm'): { counts: Uint32Array; frequency: Uint32Array } {
+  const pixels = indices.length;
+  const arena = new Arena(Arena.size(pixels, 4 * n * n, 4 * n), WASM_BASE64, kernel);
+  const compiled = arena.exports?.adjacency;
+  if (compiled) {
+    const indicesIn = arena.u8(pixels);
+    indicesIn.set(indices);
+    const counts = arena.u32(n * n);
+    const frequency = arena.u32(n);
+    compiled(indicesIn.byteOffset, width, pixels, n, counts.byteOffset, frequency.byteOffset);
+    // Copies, so that the arena's memory can go to the next arena.
+    const result = { counts: counts.slice(), frequency: frequency.slice() };
+    arena.release();
+    return result;
+  }
+  const counts = new Uint32Array(n * n);
+  const frequency = new Uint32Array(n);
+  for (let row = 0; row < pixels; row += width) {
+    for (let p = row; p < row + width; p++) {
+      const a = indices[p];
+      frequency[a]++;
+      if (p > row) counts[a * n + indices[p - 1]]++;
+      if (p >= width) counts[a * n + indices[p - width]]++;
+    }
+  }
+  return { counts, frequency };
+}
+
+/**
+ * The greedy chain of palette-order.ts in the kernel, or undefined where it does not run: through
+ * all n colours from `first`, each next colour the unused one of least cost from the last (the
+ * lowest index on ties), the cost the squared RGBA distance of the `palette`'s colours or, with
+ * `counts` (adjacencyCounts'), minus how often the two touch either way round. Returns the chain.
+ */
+export function compiledChain(
+  n: number,
+  first: number,
+  costs: { palette: Uint8Array } | { counts: Uint32Array },
+  kernel: Kernel = 'wasm',
+): Uint8Array | undefined {
+  const inputBytes = 'palette' in costs ? 4 * n : 4 * n * n;
+  const arena = new Arena(Arena.size(inputBytes, 4 * n * n, n, n), WASM_BASE64, kernel);
+  const exports = arena.exports;
+  if (!exports) return undefined;
+  const matrix = arena.u8(inputBytes);
+  const costMatrix = arena.i32(n * n);
+  if ('palette' in costs) {
+    matrix.set(costs.palette.subarray(0, 4 * n));
+    exports.colourCosts(n, matrix.byteOffset, costMatrix.byteOffset);
+  } else {
+    matrix.set(new Uint8Array(costs.counts.buffer, costs.counts.byteOffset, 4 * n * n));
+    exports.touchCosts(n, matrix.byteOffset, costMatrix.byteOffset);
+  }
+  const used = arena.u8(n);
+  const chain = arena.u8(n);
+  exports.chain(n, costMatrix.byteOffset, first, used.byteOffset, chain.byteOffset);
+  const result = chain.slice();
+  arena.release();
+  return result;
+}
+
 /** Row filter choice: one PNG filter type for every row, or per row by libpng's minimum-sum heuristic. */
 export type FilterMode = 0 | 1 | 2 | 3 | 4 | 'adaptive';
 

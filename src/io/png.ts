@@ -5,11 +5,11 @@
 // sharp's palette output re-quantizes with libimagequant and picks its own palette order; writing
 // the chunks here keeps the k-means palette bit for bit and lets us choose what makes the file small,
 // measured against pngquant (see encodeIndexedPng).
-import { crc32, deflateSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
 import { deflateInParts } from './deflate-parts.js';
 import { libdeflateZlib } from './libdeflate.js';
-import { luminanceOrder, reorderPalette } from './palette-order.js';
-import { filterRows, packRows, type PackedRows } from './png-rows.js';
+import { adjacencyChainOrder, colourChainOrder, luminanceOrder, reorderPalette } from './palette-order.js';
+import { filterRows, packRows, type FilterMode, type PackedRows } from './png-rows.js';
 import { deflateAsync } from './zlib-jobs.js';
 
 export interface IndexedImage {
@@ -50,41 +50,61 @@ const NEAR_OPTIMAL_MAX_PIXELS = 4 << 20;
 const BIG_LEVEL = 8;
 /** Rows up to this many bytes get libdeflate's level 11, larger ones level 10 (see encodeIndexedPng). */
 const LEVEL_11_MAX_BYTES = 1 << 20;
+/** Rows of one candidate: a palette order and a filter. */
+interface Candidate {
+  palette: Uint8Array;
+  raw: Buffer;
+}
+
+// Filtered candidates by palette order, for packed rows (1-4 bits) and 8-bit rows: those that won
+// with zlib on five images at K = 2..256 (the fixtures, two more photos and a screenshot), when
+// the encoder tried them all.
+const FILTERED_TRIALS: Record<'packed' | 8, { luminance: FilterMode[]; adjacency: FilterMode[]; colour: FilterMode[] }> = {
+  packed: { luminance: [2], adjacency: [2], colour: [2] },
+  8: { luminance: ['adaptive'], adjacency: [1, 'adaptive'], colour: [1] },
+};
+
 /**
- * The filtered candidate is deflated only where its quick deflate (zlib level 1, one band of 16
- * rows in three) is below this share of None's. On 32 files (five images at K = 4..256 and a noisy
- * synthetic gradient at 3-200 colours), where the filtered won in full its quick share was
- * 0.56-0.91 (a photo at K = 256, 2.5% smaller: 0.909), except on a 97×41 test image of 12 colours
- * (0.991; 3% missed); where None won, 0.92 or more (flower.jpg K = 256: 0.972 quick, 10% larger
- * in full), except a smooth gradient without noise at K = 32 (0.851 quick, 8% larger in full,
- * deflated for nothing).
+ * The filtered candidate that a quick deflate ranks first is deflated only where its quick size
+ * is below this share of None's. On 30 files (the fixtures, two more photos, a smooth gradient and
+ * an RGBA image with translucent stripes, at K = 4, 16, 64, 128 and 256), it won in full at a
+ * quick share of 0.82-0.91 (the RGBA image at K = 128 and 256 by 10-14%, a photo at K = 256 by
+ * 2.5%) and lost at 0.936-0.949 (photos at K = 256: 0.5-5% larger in full); but wins at 0.94-0.99
+ * are missed (2.5-9%: the RGBA image at K = 4, 16 and 64, flower.jpg K = 16, a photo at K = 64),
+ * and the smooth gradient at K = 64 (0.923) is deflated for nothing.
  */
 const FILTERED_QUICK_SHARE = 0.92;
+
+// The quick deflate: zlib level 1 on one band of 16 rows in three, on zlib's threads. On the 35
+// files of five images at K = 4..256 it ranked the candidates as a deflate of every row did (a
+// tenth of the rows as every tenth band of 16 did not), for a third of the time.
 const QUICK_BAND_ROWS = 16;
 const QUICK_EVERY_BANDS = 3;
 
-function quickSize(raw: Buffer, lineBytes: number): number {
+async function quickSize(raw: Buffer, lineBytes: number): Promise<number> {
   const bands: Buffer[] = [];
   const band = QUICK_BAND_ROWS * lineBytes;
   for (let at = 0; at < raw.length; at += band * QUICK_EVERY_BANDS) bands.push(raw.subarray(at, at + band));
-  return deflateSync(Buffer.concat(bands), { level: 1, memLevel: 9 }).length;
+  return (await deflateAsync(Buffer.concat(bands), { level: 1, memLevel: 9 })).length;
 }
 
 /**
  * Encodes an indexed PNG with PLTE (and tRNS when any colour is not opaque): the same RGBA pixels,
- * at the smallest bit depth that holds the palette, the palette darkest first (at 1 bit the common
- * colour's zero bytes then join each row's filter byte 0: china K=2 1.8% smaller).
- *
- * Deflated by libdeflate (libdeflate.ts) at level 11, 10 above a MiB of rows; of two candidates,
- * the smaller is kept (filter None on a tie):
- * - Filter None. With the near-optimal parsing of libdeflate's levels 10-12, on 48 files of six
- *   images at K = 2..256 (the fixtures, two more photos, a smooth gradient and a screenshot), other
- *   palette orders and filters beat it on 3 only (by 0.9-1.5%), and it was 2-10% smaller than
- *   zlib's best of those and of its strategies on 46 (the encoder before: china.jpg K = 128
- *   114,598 bytes against 121,085; flower.jpg K = 64 51,828 against 57,189).
- * - libpng's adaptive filters on 8-bit rows, Up on packed rows (1-4 bits): smaller on smooth, noisy
- *   images (a 200-colour gradient with noise: 34%) and on some photos at high K (2.5%); deflated
- *   only where a quick deflate says it may win (FILTERED_QUICK_SHARE).
+ * at the smallest bit depth that holds the palette. Deflated by libdeflate (libdeflate.ts) at
+ * level 11, 10 above a MiB of rows; of two candidates, the smaller is kept (None on a tie):
+ * - Filter None, the palette darkest first (at 1 bit the common colour's zero bytes then join each
+ *   row's filter byte 0: china K=2 1.8% smaller). With the near-optimal parsing of libdeflate's
+ *   levels 10-12 it wins on photos: on 48 files of six images at K = 2..256 (the fixtures, two
+ *   more photos, a smooth gradient and a screenshot), other palette orders and filters beat it on
+ *   3 only (by 0.9-1.5%), and it was 2-10% smaller than zlib's best of all of them on 46 (the
+ *   encoder before: china.jpg K = 128 114,598 bytes against 121,085; flower.jpg K = 64 51,828
+ *   against 57,189).
+ * - The filtered rows a quick deflate ranks first (FILTERED_TRIALS: the palette darkest first, or
+ *   chained by adjacency in the image or through colour space, so that colours that touch get
+ *   close indices), deflated only where the quick deflate says they may win
+ *   (FILTERED_QUICK_SHARE): smooth, noisy images (a 200-colour gradient with noise: 34% smaller)
+ *   and images with regular structure (translucent stripes: 14%). The ranking runs on zlib's
+ *   threads while this thread deflates None.
  * Level 10 would take 20% less time for 0.1-2% more bytes on photos (16-21% on the smooth
  * gradient); level 12 25% more for 0-0.6% less. Without WebAssembly, zlib at level 9.
  */
@@ -98,21 +118,43 @@ export async function encodeIndexedPng(image: IndexedImage): Promise<Buffer> {
     const idat = await deflateInParts(raw, BIG_LEVEL);
     return assemble(width, height, depth, image.palette, idat);
   }
-  const order = luminanceOrder(image.palette);
-  const palette = reorderPalette(image.palette, order);
-  const rows = packRows(image.indices, width, height, depth, order);
-  const lineBytes = rows.rowBytes + 1;
-  const level = rows.rowBytes * height <= LEVEL_11_MAX_BYTES ? 11 : 10;
-  const candidates = [filterRows(rows, 0)];
-  const filtered = filterRows(rows, depth === 8 ? 'adaptive' : 2);
-  if (quickSize(filtered, lineBytes) < FILTERED_QUICK_SHARE * quickSize(candidates[0], lineBytes)) candidates.push(filtered);
-  let idats = candidates.map((raw) => libdeflateZlib(raw, level));
+  const luminance = luminanceOrder(image.palette);
+  const luminanceRows = packRows(image.indices, width, height, depth, luminance);
+  const lineBytes = luminanceRows.rowBytes + 1;
+  const level = luminanceRows.rowBytes * height <= LEVEL_11_MAX_BYTES ? 11 : 10;
+  const none: Candidate = { palette: reorderPalette(image.palette, luminance), raw: filterRows(luminanceRows, 0) };
+  const quickNone = quickSize(none.raw, lineBytes);
+  const filtered: Candidate[] = [];
+  const quick: Promise<number>[] = [];
+  const add = (order: Uint8Array, filters: FilterMode[], rows = packRows(image.indices, width, height, depth, order)) => {
+    const palette = reorderPalette(image.palette, order);
+    for (const filter of filters) {
+      const candidate = { palette, raw: filterRows(rows, filter) };
+      filtered.push(candidate);
+      // Ranked as soon as made, so that zlib's threads work while the next is built.
+      quick.push(quickSize(candidate.raw, lineBytes));
+    }
+  };
+  const trials = FILTERED_TRIALS[depth === 8 ? 8 : 'packed'];
+  add(luminance, trials.luminance, luminanceRows);
+  if (colours > 2) {
+    add(adjacencyChainOrder(image.palette, image.indices, width), trials.adjacency);
+    add(colourChainOrder(image.palette), trials.colour);
+  }
+  const candidates = [none];
+  let idats = [libdeflateZlib(none.raw, level)];
+  const [noneSize, ...sizes] = await Promise.all([quickNone, ...quick]);
+  const front = sizes.indexOf(Math.min(...sizes));
+  if (sizes[front] < FILTERED_QUICK_SHARE * noneSize) {
+    candidates.push(filtered[front]);
+    idats.push(libdeflateZlib(filtered[front].raw, level));
+  }
   if (idats.some((idat) => idat === undefined)) {
-    idats = await Promise.all(candidates.map((raw) => deflateAsync(raw, { level: 9, memLevel: 9 })));
+    idats = await Promise.all(candidates.map(({ raw }) => deflateAsync(raw, { level: 9, memLevel: 9 })));
   }
   let best = 0;
   for (let i = 1; i < idats.length; i++) if (idats[i]!.length < idats[best]!.length) best = i;
-  return assemble(width, height, depth, palette, idats[best]!);
+  return assemble(width, height, depth, candidates[best].palette, idats[best]!);
 }
 
 /**

@@ -408,4 +408,119 @@
         (local.set $b (i64.rem_u (local.get $b) (i64.const 65521)))
         (br $runs)))
     (i32.wrap_i64 (i64.or (i64.shl (local.get $b) (i64.const 16)) (local.get $a))))
+
+  ;; How often each pair of indices touches (n·n uint32 at counts, zeroed by the caller: counts[a·n
+  ;; + b] for a pixel a with b to its left, and again for b above it) and how often each index
+  ;; occurs (n uint32 at frequency, zeroed), over `pixels` bytes at `indices`, rows of `width`.
+  (func (export "adjacency")
+    (param $indices i32) (param $width i32) (param $pixels i32) (param $n i32) (param $counts i32) (param $frequency i32)
+    (local $p i32) (local $x i32) (local $row i32) (local $a i32) (local $slot i32)
+    (block $done
+      (loop $pixel
+        (br_if $done (i32.ge_u (local.get $p) (local.get $pixels)))
+        (local.set $a (i32.load8_u (i32.add (local.get $indices) (local.get $p))))
+        (local.set $slot (i32.add (local.get $frequency) (i32.shl (local.get $a) (i32.const 2))))
+        (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1)))
+        (local.set $row (i32.add (local.get $counts) (i32.shl (i32.mul (local.get $a) (local.get $n)) (i32.const 2))))
+        (if (i32.gt_u (local.get $x) (i32.const 0))
+          (then
+            (local.set $slot (i32.add (local.get $row) (i32.shl
+              (i32.load8_u (i32.sub (i32.add (local.get $indices) (local.get $p)) (i32.const 1))) (i32.const 2))))
+            (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1)))))
+        (if (i32.ge_u (local.get $p) (local.get $width))
+          (then
+            (local.set $slot (i32.add (local.get $row) (i32.shl
+              (i32.load8_u (i32.sub (i32.add (local.get $indices) (local.get $p)) (local.get $width))) (i32.const 2))))
+            (i32.store (local.get $slot) (i32.add (i32.load (local.get $slot)) (i32.const 1)))))
+        (local.set $x (i32.add (local.get $x) (i32.const 1)))
+        (if (i32.eq (local.get $x) (local.get $width)) (then (local.set $x (i32.const 0))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $pixel))))
+
+  ;; The palette chains of palette-order.ts. costs: n·n int32, costs[a·n + b] the cost of b after a.
+
+  ;; Touching as a cost: −(counts[a·n + b] + counts[b·n + a]) (the most touching first), from the
+  ;; uint32 counts of `adjacency`.
+  (func (export "touchCosts") (param $n i32) (param $counts i32) (param $costs i32)
+    (local $a i32) (local $b i32)
+    (block $rows
+      (loop $row
+        (br_if $rows (i32.ge_u (local.get $a) (local.get $n)))
+        (local.set $b (i32.const 0))
+        (block $cells
+          (loop $cell
+            (br_if $cells (i32.ge_u (local.get $b) (local.get $n)))
+            (i32.store
+              (i32.add (local.get $costs) (i32.shl (i32.add (i32.mul (local.get $a) (local.get $n)) (local.get $b)) (i32.const 2)))
+              (i32.sub (i32.const 0) (i32.add
+                (i32.load (i32.add (local.get $counts) (i32.shl (i32.add (i32.mul (local.get $a) (local.get $n)) (local.get $b)) (i32.const 2))))
+                (i32.load (i32.add (local.get $counts) (i32.shl (i32.add (i32.mul (local.get $b) (local.get $n)) (local.get $a)) (i32.const 2)))))))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $cell)))
+        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (br $row))))
+
+  ;; Squared RGBA distance as a cost, from the palette (4 bytes a colour).
+  (func (export "colourCosts") (param $n i32) (param $palette i32) (param $costs i32)
+    (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $diff i32)
+    (block $rows
+      (loop $row
+        (br_if $rows (i32.ge_u (local.get $a) (local.get $n)))
+        (local.set $b (i32.const 0))
+        (block $cells
+          (loop $cell
+            (br_if $cells (i32.ge_u (local.get $b) (local.get $n)))
+            (local.set $d (i32.const 0))
+            (local.set $c (i32.const 0))
+            (block $channels
+              (loop $channel
+                (br_if $channels (i32.ge_u (local.get $c) (i32.const 4)))
+                (local.set $diff (i32.sub
+                  (i32.load8_u (i32.add (local.get $palette) (i32.add (i32.shl (local.get $a) (i32.const 2)) (local.get $c))))
+                  (i32.load8_u (i32.add (local.get $palette) (i32.add (i32.shl (local.get $b) (i32.const 2)) (local.get $c))))))
+                (local.set $d (i32.add (local.get $d) (i32.mul (local.get $diff) (local.get $diff))))
+                (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                (br $channel)))
+            (i32.store
+              (i32.add (local.get $costs) (i32.shl (i32.add (i32.mul (local.get $a) (local.get $n)) (local.get $b)) (i32.const 2)))
+              (local.get $d))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br $cell)))
+        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (br $row))))
+
+  ;; A greedy chain through all n colours from `first`: each next colour is the unused one of least
+  ;; cost from the last, the lowest index on ties. chain (n uint8): the colours in chain order;
+  ;; used (n bytes, zeroed by the caller).
+  (func (export "chain") (param $n i32) (param $costs i32) (param $first i32) (param $used i32) (param $chain i32)
+    (local $length i32) (local $current i32) (local $j i32) (local $best i32) (local $bestCost i32)
+    (local $cost i32) (local $row i32) (local $any i32)
+    (local.set $current (local.get $first))
+    (i32.store8 (local.get $chain) (local.get $first))
+    (i32.store8 (i32.add (local.get $used) (local.get $first)) (i32.const 1))
+    (local.set $length (i32.const 1))
+    (block $done
+      (loop $step
+        (br_if $done (i32.ge_u (local.get $length) (local.get $n)))
+        (local.set $row (i32.add (local.get $costs) (i32.shl (i32.mul (local.get $current) (local.get $n)) (i32.const 2))))
+        (local.set $any (i32.const 0))
+        (local.set $j (i32.const 0))
+        (block $scanned
+          (loop $scan
+            (br_if $scanned (i32.ge_u (local.get $j) (local.get $n)))
+            (if (i32.eqz (i32.load8_u (i32.add (local.get $used) (local.get $j))))
+              (then
+                (local.set $cost (i32.load (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2)))))
+                (if (i32.or (i32.eqz (local.get $any)) (i32.lt_s (local.get $cost) (local.get $bestCost)))
+                  (then
+                    (local.set $any (i32.const 1))
+                    (local.set $bestCost (local.get $cost))
+                    (local.set $best (local.get $j))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $scan)))
+        (i32.store8 (i32.add (local.get $chain) (local.get $length)) (local.get $best))
+        (i32.store8 (i32.add (local.get $used) (local.get $best)) (i32.const 1))
+        (local.set $current (local.get $best))
+        (local.set $length (i32.add (local.get $length) (i32.const 1)))
+        (br $step))))
 )
