@@ -1,6 +1,7 @@
-// Indexed PNG encoder: writes exactly the colours it is given, at the smallest bit depth, with the
-// row filters that make the file smaller of two, deflated by libdeflate. Also the truecolour PNG of
-// an original image, the baseline of the size percentages.
+// PNG encoder: indexed PNGs of exactly the colours given, at the smallest bit depth, the smaller of
+// two candidates (filter None, or the filtered rows a quick deflate ranks first) deflated by
+// libdeflate; truecolour PNGs of quantized pixels; and the truecolour PNG of an original image, the
+// baseline of the size percentages.
 //
 // sharp's palette output re-quantizes with libimagequant and picks its own palette order; writing
 // the chunks here keeps the k-means palette bit for bit and lets us choose what makes the file small,
@@ -50,15 +51,18 @@ const NEAR_OPTIMAL_MAX_PIXELS = 4 << 20;
 const BIG_LEVEL = 8;
 /** Rows up to this many bytes get libdeflate's level 11, larger ones level 10 (see encodeIndexedPng). */
 const LEVEL_11_MAX_BYTES = 1 << 20;
+
 /** Rows of one candidate: a palette order and a filter. */
 interface Candidate {
   palette: Uint8Array;
   raw: Buffer;
 }
 
-// Filtered candidates by palette order, for packed rows (1-4 bits) and 8-bit rows: those that won
-// with zlib on five images at K = 2..256 (the fixtures, two more photos and a screenshot), when
-// the encoder tried them all.
+// Filtered candidates by palette order, for packed rows (1-4 bits) and 8-bit rows. On the chained
+// orders, the filters that won with zlib on five images at K = 2..256 (the fixtures, two more
+// photos and a screenshot), when the encoder before tried them all; on the palette darkest first,
+// libpng's adaptive choice (Up on packed rows), which the quick deflate ranks first on two photos
+// at K ≥ 64 and on smooth gradients.
 const FILTERED_TRIALS: Record<'packed' | 8, { luminance: FilterMode[]; adjacency: FilterMode[]; colour: FilterMode[] }> = {
   packed: { luminance: [2], adjacency: [2], colour: [2] },
   8: { luminance: ['adaptive'], adjacency: [1, 'adaptive'], colour: [1] },
@@ -126,8 +130,12 @@ export async function encodeIndexedPng(image: IndexedImage): Promise<Buffer> {
   const quickNone = quickSize(none.raw, lineBytes);
   const filtered: Candidate[] = [];
   const quick: Promise<number>[] = [];
-  const add = (order: Uint8Array, filters: FilterMode[], rows = packRows(image.indices, width, height, depth, order)) => {
-    const palette = reorderPalette(image.palette, order);
+  const add = (
+    order: Uint8Array,
+    filters: FilterMode[],
+    rows = packRows(image.indices, width, height, depth, order),
+    palette = reorderPalette(image.palette, order),
+  ) => {
     for (const filter of filters) {
       const candidate = { palette, raw: filterRows(rows, filter) };
       filtered.push(candidate);
@@ -136,7 +144,7 @@ export async function encodeIndexedPng(image: IndexedImage): Promise<Buffer> {
     }
   };
   const trials = FILTERED_TRIALS[depth === 8 ? 8 : 'packed'];
-  add(luminance, trials.luminance, luminanceRows);
+  add(luminance, trials.luminance, luminanceRows, none.palette);
   if (colours > 2) {
     add(adjacencyChainOrder(image.palette, image.indices, width), trials.adjacency);
     add(colourChainOrder(image.palette), trials.colour);
