@@ -191,19 +191,21 @@ function assembleTruecolour(width: number, height: number, channels: 3 | 4, idat
   return Buffer.concat([SIGNATURE, pngChunk('IHDR', header(width, height, 8, channels === 3 ? 2 : 6)), pngChunk('IDAT', idat), pngChunk('IEND', new Uint8Array(0))]);
 }
 
-/** Truecolour rows of quantized pixels up to this many bytes go to libdeflate (encodeQuantizedTruecolourPng). */
-export const QUANTIZED_TRUECOLOUR_MAX_BYTES = 2 << 20;
+// Above this many bytes of pixels, libdeflate at level 10 (about 0.12 ms a KiB, one thread) would
+// take longer than sharp's zlib-ng, which then writes the PNG (see write.ts).
+const QUANTIZED_TRUECOLOUR_MAX_BYTES = 2 << 20;
 
 /**
- * A truecolour PNG of quantized pixels (more than 256 colours, RGB or RGBA), of at most
- * QUANTIZED_TRUECOLOUR_MAX_BYTES: filter None (with a few thousand colours, exact repeats are what
- * deflate finds, and filters break them) and libdeflate at level 10. china.jpg K = 1024: 254,445
- * bytes against sharp's 274,088 (zlib-ng level 9), K = 512 211,509 against 228,536; flower.jpg
- * K = 1024 189,724 against 214,645; 100-140 ms a deflate. Level 11 saves 0.2-0.6% more for 40%
- * more time; libdeflate's levels 6-9 are larger than sharp's file. Undefined where WebAssembly
- * cannot run libdeflate (the caller then has sharp write it).
+ * A truecolour PNG of quantized pixels (more than 256 colours, RGB or RGBA): filter None (with a
+ * few thousand colours, exact repeats are what deflate finds, and filters break them) and
+ * libdeflate at level 10. china.jpg K = 1024: 254,445 bytes against sharp's 274,088 (zlib-ng level
+ * 9), K = 512 211,509 against 228,536; flower.jpg K = 1024 189,724 against 214,645; 100-140 ms a
+ * deflate. Level 11 saves 0.2-0.6% more for 40% more time; libdeflate's levels 6-9 are larger
+ * than sharp's file. Undefined above QUANTIZED_TRUECOLOUR_MAX_BYTES of pixels, or where
+ * WebAssembly cannot run libdeflate: the caller then has sharp write it.
  */
 export function encodeQuantizedTruecolourPng(pixels: Uint8Array, width: number, height: number, channels: 3 | 4): Buffer | undefined {
+  if (pixels.length > QUANTIZED_TRUECOLOUR_MAX_BYTES) return undefined;
   const idat = libdeflateZlib(filterRows(truecolourRows(pixels, width, height, channels), 0), 10);
   return idat && assembleTruecolour(width, height, channels, idat);
 }

@@ -2,7 +2,7 @@
 import { loadSharp } from './sharp.js';
 import { KquantError } from '../core/errors.js';
 import type { OutputFormat } from '../types.js';
-import { encodeIndexedPng, encodeQuantizedTruecolourPng, encodeTruecolourPng, QUANTIZED_TRUECOLOUR_MAX_BYTES } from './png.js';
+import { encodeIndexedPng, encodeQuantizedTruecolourPng, encodeTruecolourPng } from './png.js';
 
 export { formatFromPath } from './formats.js';
 
@@ -49,10 +49,8 @@ export async function encodeImage(image: QuantizedPixels, format: OutputFormat):
   }
   const channels = hasAlpha(image.palette) && format !== 'jpg' ? 4 : 3;
   const pixels = expand(image, channels);
-  if (format === 'png' && pixels.length <= QUANTIZED_TRUECOLOUR_MAX_BYTES) {
-    const png = encodeQuantizedTruecolourPng(pixels, image.width, image.height, channels);
-    if (png) return png;
-  }
+  const png = format === 'png' ? encodeQuantizedTruecolourPng(pixels, image.width, image.height, channels) : undefined;
+  if (png) return png;
   const pipeline = loadSharp()(pixels, { raw: { width: image.width, height: image.height, channels } });
   switch (format) {
     case 'png':
