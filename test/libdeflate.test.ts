@@ -50,6 +50,25 @@ describe('libdeflateZlib', () => {
     expect(libdeflateZlib(data, 11)!.length).toBeLessThan(deflateSync(data, { level: 9, memLevel: 9 }).length * 0.97);
   });
 
+  it('caps the optimisation passes of levels 10-12: the levels\' own caps give their bytes, others still inflate back', () => {
+    const data = samples()[5][1];
+    expect(Buffer.compare(libdeflateZlib(data, 10, 2)!, libdeflateZlib(data, 10)!)).toBe(0);
+    expect(Buffer.compare(libdeflateZlib(data, 11, 4)!, libdeflateZlib(data, 11)!)).toBe(0);
+    expect(Buffer.compare(libdeflateZlib(data, 12, 10)!, libdeflateZlib(data, 12)!)).toBe(0);
+    const one = libdeflateZlib(data, 11, 1)!;
+    // One pass prices every choice by default costs only: not the same stream as four.
+    expect(Buffer.compare(one, libdeflateZlib(data, 11)!)).not.toBe(0);
+    for (const passes of [1, 2, 3]) {
+      expect(Buffer.compare(inflateSync(libdeflateZlib(data, 11, passes)!), Buffer.from(data))).toBe(0);
+    }
+  });
+
+  it('refuses passes below level 10 or outside 1-100', () => {
+    expect(() => libdeflateZlib(new Uint8Array(10), 9, 2)).toThrow(RangeError);
+    expect(() => libdeflateZlib(new Uint8Array(10), 11, 0)).toThrow(RangeError);
+    expect(() => libdeflateZlib(new Uint8Array(10), 11, 1.5)).toThrow(RangeError);
+  });
+
   it('refuses a level outside 1-12', () => {
     expect(() => libdeflateZlib(new Uint8Array(10), 0)).toThrow(RangeError);
     expect(() => libdeflateZlib(new Uint8Array(10), 13)).toThrow(RangeError);

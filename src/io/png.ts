@@ -51,6 +51,16 @@ const NEAR_OPTIMAL_MAX_PIXELS = 4 << 20;
 const BIG_LEVEL = 8;
 /** Rows up to this many bytes get libdeflate's level 11, larger ones level 10 (see encodeIndexedPng). */
 const LEVEL_11_MAX_BYTES = 1 << 20;
+/**
+ * Level 11's optimisation passes on 8-bit rows: 2 (level 10's cap) instead of its 4. On the 8-bit
+ * rows of five images at K = 64 and 256 and the fixtures at 32 and 128 too (two more photos and a
+ * smooth gradient), 0.27% more bytes in all (china.jpg K = 256 0.04%, K = 64 0.35%; at most 1.2%,
+ * the gradient at K = 256, and 1.0% a photo at K = 256) for 27% less time: china.jpg K = 256 about
+ * 15 ms less in a fresh process. Three passes: 13% less for 0.03% more; level 10: 42% less for
+ * 0.7% more (0.02-2.4% on photos, 9-29% on the gradient). Packed rows (K ≤ 16), smaller and
+ * quicker, keep all 4 (the cap: 0.1-0.7% more there).
+ */
+const PASSES_8_BIT = 2;
 
 /** Rows of one candidate: a palette order and a filter. */
 interface Candidate {
@@ -95,22 +105,24 @@ async function quickSize(raw: Buffer, lineBytes: number): Promise<number> {
 /**
  * Encodes an indexed PNG with PLTE (and tRNS when any colour is not opaque): the same RGBA pixels,
  * at the smallest bit depth that holds the palette. Deflated by libdeflate (libdeflate.ts) at
- * level 11, 10 above a MiB of rows; of two candidates, the smaller is kept (None on a tie):
+ * level 11 (2 optimisation passes on 8-bit rows: PASSES_8_BIT), 10 above a MiB of rows; of two
+ * candidates, the smaller is kept (None on a tie):
  * - Filter None, the palette darkest first (at 1 bit the common colour's zero bytes then join each
  *   row's filter byte 0: china K=2 1.8% smaller). With the near-optimal parsing of libdeflate's
  *   levels 10-12 it wins on photos: on 48 files of six images at K = 2..256 (the fixtures, two
  *   more photos, a smooth gradient and a screenshot), other palette orders and filters beat it on
  *   3 only (by 0.9-1.5%), and it was 2-10% smaller than zlib's best of all of them on 46 (the
  *   encoder before: china.jpg K = 128 114,598 bytes against 121,085; flower.jpg K = 64 51,828
- *   against 57,189).
+ *   against 57,189; with 2 passes, 114,662 and 51,962).
  * - The filtered rows a quick deflate ranks first (FILTERED_TRIALS: the palette darkest first, or
  *   chained by adjacency in the image or through colour space, so that colours that touch get
  *   close indices), deflated only where the quick deflate says they may win
  *   (FILTERED_QUICK_SHARE): smooth, noisy images (a 200-colour gradient with noise: 34% smaller)
  *   and images with regular structure (translucent stripes: 14%). The ranking runs on zlib's
  *   threads while this thread deflates None.
- * Level 10 would take 20% less time for 0.1-2% more bytes on photos (16-21% on the smooth
- * gradient); level 12 25% more for 0-0.6% less. Without WebAssembly, zlib at level 9.
+ * Against level 11's own 4 passes, level 10 would take 20% less time for 0.1-2% more bytes on
+ * photos (16-21% on the smooth gradient); level 12 25% more for 0-0.6% less. Without WebAssembly,
+ * zlib at level 9.
  */
 export async function encodeIndexedPng(image: IndexedImage): Promise<Buffer> {
   const colours = image.palette.length / 4;
@@ -126,6 +138,7 @@ export async function encodeIndexedPng(image: IndexedImage): Promise<Buffer> {
   const luminanceRows = packRows(image.indices, width, height, depth, luminance);
   const lineBytes = luminanceRows.rowBytes + 1;
   const level = luminanceRows.rowBytes * height <= LEVEL_11_MAX_BYTES ? 11 : 10;
+  const passes = level === 11 && depth === 8 ? PASSES_8_BIT : undefined;
   const none: Candidate = { palette: reorderPalette(image.palette, luminance), raw: filterRows(luminanceRows, 0) };
   const quickNone = quickSize(none.raw, lineBytes);
   const filtered: Candidate[] = [];
@@ -150,12 +163,12 @@ export async function encodeIndexedPng(image: IndexedImage): Promise<Buffer> {
     add(colourChainOrder(image.palette), trials.colour);
   }
   const candidates = [none];
-  let idats = [libdeflateZlib(none.raw, level)];
+  let idats = [libdeflateZlib(none.raw, level, passes)];
   const [noneSize, ...sizes] = await Promise.all([quickNone, ...quick]);
   const front = sizes.indexOf(Math.min(...sizes));
   if (sizes[front] < FILTERED_QUICK_SHARE * noneSize) {
     candidates.push(filtered[front]);
-    idats.push(libdeflateZlib(filtered[front].raw, level));
+    idats.push(libdeflateZlib(filtered[front].raw, level, passes));
   }
   if (idats.some((idat) => idat === undefined)) {
     idats = await Promise.all(candidates.map(({ raw }) => deflateAsync(raw, { level: 9, memLevel: 9 })));
