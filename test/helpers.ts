@@ -14,7 +14,7 @@ export function tempDir(prefix = 'kquant-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** Runs the built CLI (bin/kquant.js → dist) as a subprocess. */
+/** Runs the built CLI (bin/kquant.js → dist/bundle) as a subprocess. */
 export function runCli(args: string[], options: { cwd?: string; input?: Uint8Array } = {}): SpawnSyncReturns<Buffer> {
   return spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,
