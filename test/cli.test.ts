@@ -117,6 +117,14 @@ describe('kquant CLI', () => {
     expect((await decode(out)).data.equals((await decode(input)).data)).toBe(true);
   });
 
+  it('says "1 colour" and "1 iteration" in the line of a one-colour image', async () => {
+    const input = join(dir, 'flat.png');
+    await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 10, g: 20, b: 30 } } }).png().toFile(input);
+    const run = runCli([input, '--colors', '4', '-o', join(dir, 'flat-out.png')]);
+    expect(run.status).toBe(0);
+    expect(run.stdout.toString()).toMatch(/K=4: 1 colour, .*, exact, 1 iteration, \d+ ms → /);
+  });
+
   it('reads standard input and writes standard output', async () => {
     const run = runCli(['-', '--colors', '8', '-o', '-'], { input: readFileSync(FLOWER) });
     expect(run.status).toBe(0);

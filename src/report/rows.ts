@@ -44,10 +44,15 @@ export function formatLine(row: ResultRow): string {
   if (row.error) return `K=${row.k}: error: ${row.error}`;
   const where = row.output ? ` → ${row.output}` : '';
   return (
-    `${row.input} K=${row.k}: ${row.coloursUsed} colours, ${formatBytes(row.outputBytes)} ` +
+    `${row.input} K=${row.k}: ${plural(row.coloursUsed, 'colour')}, ${formatBytes(row.outputBytes)} ` +
     `(${row.pctOfInput.toFixed(1)}% of input${row.originalPngBytes > 0 ? `, ${row.pctOfOriginalPng.toFixed(1)}% of PNG` : ''}), ` +
-    `${formatDb(row.psnrDb)}, ${row.iterations} iterations, ${Math.round(row.fitMs)} ms${where}`
+    `${formatDb(row.psnrDb)}, ${plural(row.iterations, 'iteration')}, ${Math.round(row.fitMs)} ms${where}`
   );
+}
+
+/** `1 colour`, `16 colours`. */
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** JSON-safe copy: PSNR of an exact image is Infinity, which JSON cannot hold; it becomes null. */
