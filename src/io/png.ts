@@ -52,10 +52,10 @@ const BIG_LEVEL = 8;
 /** Rows up to this many bytes get libdeflate's level 11, larger ones level 10 (see encodeIndexedPng). */
 const LEVEL_11_MAX_BYTES = 1 << 20;
 /**
- * Level 11's optimisation passes on 8-bit rows: 2 (level 10's cap) instead of its 4. On the 8-bit
- * rows of five images at K = 64 and 256 and the fixtures at 32 and 128 too (two more photos and a
- * smooth gradient), 0.27% more bytes in all (china.jpg K = 256 0.04%, K = 64 0.35%; at most 1.2%,
- * the gradient at K = 256, and 1.0% a photo at K = 256) for 27% less time: china.jpg K = 256 about
+ * Level 11's optimisation passes on 8-bit rows: 2 (level 10's cap) instead of its 4. On 14 sets of
+ * 8-bit rows (the fixtures at K = 32, 64, 128 and 256; two more photos and a smooth gradient at 64
+ * and 256), 0.27% more bytes in all (china.jpg K = 256 0.04%, K = 64 0.35%; at most 1.2%, the
+ * gradient at K = 256, and 1.0% a photo at K = 256) for 27% less time: china.jpg K = 256 about
  * 15 ms less in a fresh process. Three passes: 13% less for 0.03% more; level 10: 42% less for
  * 0.7% more (0.02-2.4% on photos, 9-29% on the gradient). Packed rows (K ≤ 16), smaller and
  * quicker, keep all 4 (the cap: 0.1-0.7% more there).
