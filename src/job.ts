@@ -5,6 +5,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { KquantError } from './core/errors.js';
 import type { InitMethod } from './core/kmeans.js';
 import { watchFolder, writeFileAtomic } from './io/files.js';
+import { checkOutputPlan, type PlannedOutput } from './io/output-plan.js';
 import { readImage, reason } from './io/read.js';
 import { formatFromPath } from './io/formats.js';
 import type { PreparedImage, QuantizedImage } from './pipeline/quantize.js';
@@ -111,6 +112,16 @@ export function checkSpec(spec: JobSpec): void {
   if (spec.inputs.filter((input) => input === '-').length > 1) {
     throw new KquantError('USAGE', 'standard input (-) can be read only once');
   }
+  const gifK = Math.max(...spec.ks);
+  if (gifK > 256 && spec.inputs.some((input) => formatOf(spec, input, gifK) === 'gif')) {
+    throw new KquantError('USAGE', `GIF holds at most 256 colours, not ${gifK}; use --colors 256 or fewer, or .png or .webp`);
+  }
+  const given = new Set<string>();
+  for (const input of spec.inputs) {
+    if (input === '-') continue;
+    if (given.has(resolve(input))) throw new KquantError('USAGE', `${input}: given twice`);
+    given.add(resolve(input));
+  }
   const seen = new Map<string, string>();
   for (const input of spec.inputs) {
     for (const k of spec.ks) {
@@ -129,9 +140,29 @@ export function checkSpec(spec: JobSpec): void {
   }
 }
 
+/**
+ * The images a run writes, each with its input: under --max-bytes with names that hold K, every
+ * name the search could pick (`maybe`).
+ */
+export function plannedImages(spec: JobSpec): PlannedOutput[] {
+  const images: PlannedOutput[] = [];
+  const searching = spec.maxBytes !== undefined && spec.output === undefined;
+  for (const input of spec.inputs) {
+    for (const k of spec.ks) {
+      for (let j = searching ? Math.min(2, k) : k; j <= k; j++) {
+        images.push({ path: outputPathFor(spec, input, j), what: `the image of ${input} at K=${j}`, of: input, maybe: searching });
+      }
+    }
+  }
+  return images;
+}
+
 /** Runs the spec; returns every row (failed ones carry `error`), in the order of inputs and K. */
 export async function runJob(spec: JobSpec, hooks: JobHooks = {}): Promise<ResultRow[]> {
   checkSpec(spec);
+  // No image lands on an input under any name (a link, a linked folder); an existing output is
+  // each write's own failure here (the command refuses it before any work).
+  if (!spec.dryRun) checkOutputPlan(spec.inputs, plannedImages(spec), false);
   const rows: ResultRow[] = [];
   const total = spec.inputs.length * spec.ks.length;
   const emit = async (result: JobResult) => {
@@ -290,8 +321,27 @@ export async function resultOf(
   const original = await loaded.originalPng;
   const output = spec.dryRun ? '' : made.output;
   const row = makeRow(spec, input, loaded.decoded, made.quantized, output, made.bytesLength, original?.length ?? 0);
-  if (made.format === 'jpg') row.warnings = ['JPEG is lossy: the written file has more colours than K'];
+  const warnings = warningsFor(spec, made.quantized, made.format);
+  if (warnings.length > 0) row.warnings = warnings;
   return { row, quantized: made.quantized, decoded: loaded.decoded, originalPng: original };
+}
+
+/** What a result's numbers do not tell: where the file differs from them, or the fit fell short of K. */
+function warningsFor(spec: JobSpec, quantized: QuantizedImage, format: OutputFormat): string[] {
+  const warnings: string[] = [];
+  const { coloursUsed, distinctColours, k, palette } = quantized;
+  if (spec.sample !== undefined && coloursUsed < Math.min(k, distinctColours)) {
+    warnings.push(`only ${coloursUsed} of ${k} colours: the ${spec.sample}-pixel sample holds too few distinct colours; use a larger --sample`);
+  }
+  const alphas = palette.filter((_, i) => i % 4 === 3);
+  if (format === 'jpg') {
+    warnings.push('JPEG is lossy: the file holds more colours than K, and its error is above the MSE and PSNR given (those of the K-colour image)');
+    if (alphas.some((a) => a !== 255)) warnings.push('JPEG has no transparency: it was dropped');
+  }
+  if (format === 'gif' && alphas.some((a) => a !== 0 && a !== 255)) {
+    warnings.push('GIF transparency is on or off: translucent pixels were made clear or opaque');
+  }
+  return warnings;
 }
 
 /** Reads one input and makes each of the task's K, handing each result to `emit` as it is written. */

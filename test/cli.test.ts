@@ -303,4 +303,58 @@ describe('kquant --report and --palette', () => {
     expect(shares).toEqual([...shares].sort((a, b) => b - a));
     expect(shares.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 4);
   });
+
+  it('gives inputs that share a name their own original and palette files, numbered in order', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'a'));
+    mkdirSync(join(dir, 'b'));
+    writeFileSync(join(dir, 'a', 'x.jpg'), readFileSync(CHINA));
+    writeFileSync(join(dir, 'b', 'x.jpg'), readFileSync(FLOWER));
+    const out = join(dir, 'out');
+    const run = runCli([join(dir, 'a', 'x.jpg'), join(dir, 'b', 'x.jpg'), '--colors', '4', '--report', join(out, 'r.html'), '--palette', join(out, 'p.txt'), '-q']);
+    expect(run.status, run.stderr.toString()).toBe(0);
+    expect(listFiles(out)).toEqual(['p-x-2.txt', 'p-x.txt', 'r.html', 'x-2-original.png', 'x-original.png']);
+    // Each original holds its own input's pixels: china first, then flower.
+    for (const [original, input] of [['x-original.png', CHINA], ['x-2-original.png', FLOWER]]) {
+      const expected = await sharp(input).removeAlpha().raw().toBuffer();
+      expect((await decode(join(out, original))).data.equals(expected), original).toBe(true);
+    }
+    const html = readFileSync(join(out, 'r.html'), 'utf8');
+    expect(html.indexOf('"x-original.png"')).toBeLessThan(html.indexOf('"x-2-original.png"'));
+    expect(readFileSync(join(out, 'p-x.txt'), 'utf8')).not.toBe(readFileSync(join(out, 'p-x-2.txt'), 'utf8'));
+  });
+});
+
+describe('kquant warnings and formats', () => {
+  it('warns when --sample holds fewer distinct colours than K, and not when it holds enough', () => {
+    const dir = tempDir();
+    const few = runCli([CHINA, '--colors', '16', '--sample', '3', '-o', join(dir, 'few.png'), '--json']);
+    expect(few.status).toBe(0);
+    const row = JSON.parse(few.stdout.toString());
+    expect(row.coloursUsed).toBeLessThan(16);
+    expect(row.warnings).toEqual([`only ${row.coloursUsed} of 16 colours: the 3-pixel sample holds too few distinct colours; use a larger --sample`]);
+    expect(few.stderr.toString()).toContain(`kquant: warning: only ${row.coloursUsed} of 16 colours`);
+    const enough = runCli([CHINA, '--colors', '16', '--sample', '5000', '-o', join(dir, 'enough.png'), '--json']);
+    expect(JSON.parse(enough.stdout.toString())).not.toHaveProperty('warnings');
+  });
+
+  it('takes --format jpeg as jpg, and warns that the file is not the K-colour image measured', () => {
+    const dir = tempDir();
+    const run = runCli([FLOWER, '--colors', '8', '--format', 'jpeg', '--out-dir', dir, '--json']);
+    expect(run.status).toBe(0);
+    expect(listFiles(dir)).toEqual(['flower-k8.jpg']);
+    expect(JSON.parse(run.stdout.toString()).warnings).toEqual([
+      'JPEG is lossy: the file holds more colours than K, and its error is above the MSE and PSNR given (those of the K-colour image)',
+    ]);
+  });
+
+  it('says a folder in the way of an output is a folder, with or without --force', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'taken.png'));
+    for (const force of [[], ['--force']]) {
+      const run = runCli([FLOWER, '--colors', '4', '-o', join(dir, 'taken.png'), ...force]);
+      expect(run.status).toBe(1);
+      expect(run.stderr.toString()).toBe(`kquant: ${join(dir, 'taken.png')}: cannot write (it is a folder)\n`);
+    }
+  });
 });

@@ -2,8 +2,8 @@
 // Each case checks the exit code, the one line on stderr (`kquant: <file>: <problem>`, no stack)
 // and what is left on disk (no output for a failure, no temporary file, the input untouched).
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -247,16 +247,16 @@ describe('outputs', () => {
     const otherBytes = readFileSync(other);
     const out = join(dir, 'side');
     const cases: [args: string[], path: string][] = [
-      [[input, other, '--csv', input], input],
-      [[input, other, '--report', input], input],
-      [[input, '--palette', input], input],
+      [[input, other, '--csv', input], `${input}: the output would overwrite the input ${input}`],
+      [[input, other, '--report', input], `${input}: the output would overwrite the input ${input}`],
+      [[input, '--palette', input], `${input}: the output would overwrite its input`],
       // The report writes each input's original beside it, as <stem>-original.png.
-      [[plain, other, '--report', join(dir, 'report.html')], other],
+      [[plain, other, '--report', join(dir, 'report.html')], `${other}: the output would overwrite the input ${other}`],
     ];
-    for (const [args, path] of cases) {
+    for (const [args, line] of cases) {
       const run = runCli([...args, '--colors', '4', '--out-dir', out, '--force']);
       expect(run.status, args.join(' ')).toBe(2);
-      expect(errorLine(run)).toBe(`kquant: ${path}: the output would overwrite its input`);
+      expect(errorLine(run)).toBe(`kquant: ${line}`);
     }
     expect(readFileSync(input).equals(inputBytes)).toBe(true);
     expect(readFileSync(other).equals(otherBytes)).toBe(true);
@@ -264,6 +264,69 @@ describe('outputs', () => {
     expect(existsSync(join(dir, 'report.html'))).toBe(false);
     rmSync(plain);
     rmSync(other);
+  });
+
+  it('never writes over an input reached through a link, a linked folder or another input, even with --force', async () => {
+    const sub = join(dir, 'links');
+    mkdirSync(join(sub, 'd'), { recursive: true });
+    symlinkSync(input, join(sub, 'soft.png'));
+    linkSync(input, join(sub, 'hard.png'));
+    symlinkSync('..', join(sub, 'd', 'up')); // links/d/up is links
+    const other = join(sub, 'soft-k4.png');
+    await gradientPng(other, 8, 8);
+    const otherBytes = readFileSync(other);
+    const cases: [args: string[], line: string][] = [
+      [[join(sub, 'soft.png'), '-o', input], `${input}: the output would overwrite its input ${join(sub, 'soft.png')}`],
+      [[join(sub, 'hard.png'), '-o', input], `${input}: the output would overwrite its input ${join(sub, 'hard.png')}`],
+      [[input, '-o', join(sub, 'hard.png')], `${join(sub, 'hard.png')}: the output would overwrite its input ${input}`],
+      [[join(sub, 'hard.png'), '-o', join(sub, 'd', 'up', 'hard.png')], `${join(sub, 'd', 'up', 'hard.png')}: the output would overwrite its input ${join(sub, 'hard.png')}`],
+      // The first input's output is the second input (a re-run on a folder's files).
+      [[join(sub, 'soft.png'), other], `${other}: the output would overwrite the input ${other}`],
+    ];
+    for (const [args, line] of cases) {
+      const run = runCli([...args, '--colors', '4', '--force']);
+      expect(run.status, args.join(' ')).toBe(2);
+      expect(errorLine(run)).toBe(`kquant: ${line}`);
+    }
+    expect(readFileSync(input).equals(inputBytes)).toBe(true);
+    expect(readFileSync(other).equals(otherBytes)).toBe(true);
+    rmSync(sub, { recursive: true });
+  });
+
+  it('refuses, before any work, two outputs on one file, an input given twice and a GIF over 256 colours', () => {
+    const out = join(dir, 'clash');
+    const image = join(out, 'w.png');
+    const cases: [args: string[], line: string][] = [
+      [[input, '-o', image, '--csv', image], `${image}: both the image of ${input} at K=4 and the CSV would be written there`],
+      [[input, '-o', image, '--palette', image], `${image}: both the image of ${input} at K=4 and the palette of ${input} at K=4 would be written there`],
+      [[input, '-o', image, '--report', join(out, 'in-original.png')], `${join(out, 'in-original.png')}: both the report and the report's original of ${input} would be written there`],
+      [[input, '--out-dir', out, '--csv', join(out, 'in-k4.png')], `${join(out, 'in-k4.png')}: both the image of ${input} at K=4 and the CSV would be written there`],
+      [[input, input, '--out-dir', out], `${input}: given twice`],
+      [[input, '--colors', '2..512', '--format', 'gif', '--out-dir', out], 'GIF holds at most 256 colours, not 512; use --colors 256 or fewer, or .png or .webp'],
+    ];
+    for (const [args, line] of cases) {
+      for (const force of [[], ['--force']]) {
+        const run = runCli(['--colors', '4', ...args, ...force]);
+        expect(run.status, args.join(' ')).toBe(2);
+        expect(errorLine(run)).toBe(`kquant: ${line}`);
+      }
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('stops before any work when the CSV, the report, an original beside it or a palette exists', () => {
+    const out = join(dir, 'side-taken');
+    mkdirSync(out);
+    const taken = [join(out, 'sizes.csv'), join(out, 'report.html'), join(out, 'in-original.png'), join(out, 'pal-k4.txt')];
+    const args = [input, '--colors', '4,8', '--out-dir', out, '--csv', taken[0], '--report', taken[1], '--palette', join(out, 'pal.txt')];
+    for (const path of taken) {
+      writeFileSync(path, 'keep me');
+      const run = runCli(args);
+      expect(run.status, path).toBe(1);
+      expect(errorLine(run)).toBe(`kquant: ${path}: already exists; use --force to replace it`);
+      expect(listFiles(out)).toEqual([basename(path)]);
+      rmSync(path);
+    }
   });
 
   it('leaves an existing output alone without --force, and replaces it with --force', async () => {
@@ -353,10 +416,8 @@ describe('a batch with one bad input', () => {
       expect(run.stderr.toString()).not.toMatch(/\n\s+at /);
       // Piped, progress comes as plain lines `kquant: 3/6 <input> K=4`; the rest are the errors.
       const stderr = run.stderr.toString().trimEnd().split('\n').filter((line) => !/^kquant: \d+\/\d+ /.test(line));
-      expect(stderr).toEqual([
-        `kquant: ${bad}: not an image kquant can read (Input buffer contains unsupported image format) (K=4)`,
-        `kquant: ${bad}: not an image kquant can read (Input buffer contains unsupported image format) (K=8)`,
-      ]);
+      // An input that cannot be read fails every K alike: one line, without a K.
+      expect(stderr).toEqual([`kquant: ${bad}: not an image kquant can read (Input buffer contains unsupported image format)`]);
       const objects = run.stdout.toString().trim().split('\n').map((line) => JSON.parse(line));
       expect(objects.map((o) => [o.input, o.k, Boolean(o.error)])).toEqual([
         [good, 4, false],
@@ -374,6 +435,12 @@ describe('a batch with one bad input', () => {
       expect(rows).toHaveLength(6);
       expect(rows.filter((row) => /not an image kquant can read/.test(row))).toHaveLength(2);
       expect(rows[2].startsWith(bad)).toBe(true);
+      // A failed row keeps input, k, seed and error; its measures are empty, not 0 (nor null in JSON).
+      const fields = rows[2].split(',');
+      expect(fields.slice(0, 2)).toEqual([bad, '4']);
+      expect(fields.slice(2, errorColumn - 1).every((field) => field === '')).toBe(true);
+      expect(fields[errorColumn - 1]).toBe('0');
+      expect(objects[2]).toMatchObject({ input: bad, k: 4, coloursUsed: null, outputBytes: null, mse: null, psnrDb: null, output: null, seed: 0 });
     }
   });
 });

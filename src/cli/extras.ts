@@ -1,5 +1,5 @@
 // The CLI's extra outputs beside the images: palette files (--palette) and the HTML report (--report).
-import { basename, dirname, extname, join, relative, sep } from 'node:path';
+import { basename, dirname, relative, sep } from 'node:path';
 import { makeRng } from '../core/rng.js';
 import { writeFileAtomic } from '../io/files.js';
 import { writePaletteSwatchPng } from '../io/palette-png.js';
@@ -8,7 +8,6 @@ import type { QuantizedImage } from '../pipeline/quantize.js';
 import { base64, renderHtmlReport, type ReportImage } from '../report/html.js';
 import { formatPalette, paletteFormatFromPath } from '../report/palette-formats.js';
 
-export { checkPalettePath, palettePathFor } from './palette-paths.js';
 import type { PaletteColour } from '../types.js';
 
 /** Pixels of the original shown in the report's colour-space clouds. */
@@ -46,6 +45,8 @@ export class ReportBuilder {
     private readonly path: string,
     private readonly seed: number,
     private readonly force: boolean,
+    /** Where the original of an input goes (output-paths.ts, originalPathFor). */
+    private readonly originalPathOf: (input: string) => string,
   ) {}
 
   private urlOf(file: string): string {
@@ -65,8 +66,7 @@ export class ReportBuilder {
         const p = (sample[s] = Math.floor(rng() * pixels));
         samplePixels.set(decoded.data.subarray(p * decoded.channels, p * decoded.channels + 3), s * 3);
       }
-      const stem = row.input === '-' ? 'stdin' : basename(row.input, extname(row.input));
-      const originalFile = join(dirname(this.path), `${stem}-original.png`);
+      const originalFile = this.originalPathOf(row.input);
       image = {
         input: row.input,
         width: decoded.width,

@@ -2,19 +2,19 @@
 // CSV. commander, console and process live here and nowhere else.
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, extname, join, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from './commander.js';
 import { KquantError, type KquantErrorCode } from '../core/errors.js';
 import { KMEANS_DEFAULTS, MAX_K } from '../core/defaults.js';
-import { exists, isFile, removeTemporaryFiles, writeFileAtomic } from '../io/files.js';
+import { removeTemporaryFiles, writeFileAtomic } from '../io/files.js';
+import { checkOutputPlan } from '../io/output-plan.js';
 import { stopMakingTemporaryFiles, temporaryFilesBeingMade } from '../io/stop-gate.js';
 import { DEFAULT_MAX_PIXELS, reason } from '../io/read.js';
-import { checkSpec, outputPathFor, runJob, type JobResult, type JobSpec } from '../job.js';
+import { checkSpec, runJob, type JobResult, type JobSpec } from '../job.js';
 import { IMAGE_TOL } from '../pipeline/defaults.js';
 import { formatCsv, formatLine, toJsonObject } from '../report/rows.js';
 import type { InitMethod, OutputFormat, ResultRow } from '../types.js';
 import { integerIn, numberIn, oneOf, parseBytes, parseColours } from './options.js';
-import { checkPalettePath, palettePathFor } from './palette-paths.js';
+import { checkPalettePath, inputStems, originalPathFor, palettePathFor, plannedOutputs } from './output-paths.js';
 import { makeProgress } from './progress.js';
 
 /** The package's version (package.json sits two folders above dist/cli). */
@@ -86,7 +86,7 @@ Examples:
 
 Outputs are PNG (indexed up to 256 colours), .webp (lossless), .gif or .jpg, by extension.
 Exit codes: 0 done, 1 an input or output failed (the others were done), 2 bad usage, 70 internal error,
-130 interrupted, 143 terminated.`;
+130 interrupted, 141 standard output closed, 143 terminated.`;
 
 /** Builds the commander program; `exitOverride` lets tests run it in-process. */
 export function makeProgram(run: (inputs: string[], options: CliOptions) => Promise<void>): Command {
@@ -98,7 +98,7 @@ export function makeProgram(run: (inputs: string[], options: CliOptions) => Prom
     .option('-c, --colors <K>', `colours: 16, a doubling range 2..1024, or a list 3,5,12 (2 to ${MAX_K})`, parseColours, parseColours(DEFAULT_COLOURS))
     .option('-o, --output <file>', 'output file for one input and one K (- for standard output)')
     .option('-d, --out-dir <dir>', 'folder for outputs named <input>-k<K>.<format> (default: beside each input)')
-    .addOption(new Option('--format <format>', 'format of outputs named by kquant').choices(['png', 'webp', 'gif', 'jpg']).default('png'))
+    .addOption(new Option('--format <format>', 'format of outputs named by kquant and of standard output (-o takes its format from its extension)').choices(['png', 'webp', 'gif', 'jpg', 'jpeg']).default('png'))
     .option('--csv <file>', 'write a CSV row a result')
     .option('--max-bytes <size>', 'make the best image under this size (50k, 48KiB, 1.5M): the largest K up to --colors that fits', parseBytes)
     .option('--baseline', 'measure the lossless PNG of the original (% of PNG) also above 4 MP, where it is slow')
@@ -202,33 +202,14 @@ function exitCodeFor(error: unknown, verbose: boolean): number {
   return EXIT.internal;
 }
 
-/**
- * Fails before any work when an image output exists and --force is not given (the atomic write
- * checks again, for a file made meanwhile). Under --max-bytes with --out-dir the name holds the K
- * found, so only the write can tell; a folder in the way fails that K's write alone.
- */
-async function checkOutputsFree(spec: JobSpec): Promise<void> {
-  if (spec.force || (spec.maxBytes !== undefined && spec.output === undefined)) return;
-  checkSpec(spec);
-  const taken: string[] = [];
-  for (const input of spec.inputs) {
-    for (const k of spec.ks) {
-      const output = outputPathFor(spec, input, k);
-      if (output !== '-' && (await isFile(output))) taken.push(output);
-    }
-  }
-  if (taken.length === 0) return;
-  const more = taken.length > 1 ? ` (and ${taken.length - 1} more outputs)` : '';
-  throw new KquantError('OUTPUT', `${taken[0]}: already exists${more}; use --force to replace it`);
-}
-
 async function execute(inputs: string[], options: CliOptions): Promise<number> {
   const spec: JobSpec = {
     inputs,
     ks: options.colors,
     output: options.output,
     outDir: options.outDir,
-    format: options.format,
+    // jpeg is jpg, as in names (outputs named by kquant end in .jpg).
+    format: (options.format as string) === 'jpeg' ? 'jpg' : options.format,
     force: options.force,
     maxPixels: options.maxPixels,
     init: options.init,
@@ -241,10 +222,10 @@ async function execute(inputs: string[], options: CliOptions): Promise<number> {
     maxBytes: options.maxBytes,
     baseline: options.baseline || undefined,
   };
-  if (options.csv && !options.force && (await exists(options.csv))) {
-    throw new KquantError('OUTPUT', `${options.csv}: already exists; use --force to replace it`);
-  }
-  await checkOutputsFree(spec);
+  // Every file the run writes, checked before any work: none lands on an input or on another
+  // output, and without --force none exists yet (each write checks again, for a file made meanwhile).
+  checkSpec(spec);
+  checkOutputPlan(inputs, plannedOutputs(spec, options), !options.force);
   const imageToStdout = options.output === '-';
   if (imageToStdout && process.stdout.isTTY) {
     throw new KquantError('USAGE', 'refusing to write an image to a terminal; redirect standard output or give -o FILE');
@@ -255,28 +236,36 @@ async function execute(inputs: string[], options: CliOptions): Promise<number> {
   const progress = options.quiet ? undefined : makeProgress(process.stderr, total);
   // The report and palette writers load only when asked for.
   const extras = options.report || options.palette ? await import('./extras.js') : undefined;
-  const report = options.report ? new extras!.ReportBuilder(options.report, options.seed, Boolean(options.force)) : undefined;
+  const stems = inputStems(inputs);
+  const report = options.report
+    ? new extras!.ReportBuilder(options.report, options.seed, Boolean(options.force), (input) => originalPathFor(options.report!, stems.get(input)!))
+    : undefined;
   const several = { inputs: inputs.length > 1, ks: options.colors.length > 1 };
-  checkSideOutputs(inputs, options, several);
   let failed = 0;
+  const unreadable = new Set<string>();
   const onResult = async (result: JobResult) => {
     const { row, bytes } = result;
     if (bytes) await writeStream(process.stdout, bytes);
     report?.add(result);
     if (options.palette && result.quantized) {
       try {
-        await extras!.writePalette(palettePathFor(options.palette, row.input, row.k, several), result, Boolean(options.force));
+        await extras!.writePalette(palettePathFor(options.palette, stems.get(row.input)!, row.k, several), result, Boolean(options.force));
       } catch (error) {
         if (!(error instanceof KquantError)) throw error;
         row.error = error.message;
       }
     }
-    if (row.error) failed++;
     if (row.error) {
-      // Errors are printed even with --quiet; the message names the file already.
-      const line = `kquant: ${row.error}${options.colors.length > 1 ? ` (K=${row.k})` : ''}`;
-      if (progress) progress.log(line);
-      else process.stderr.write(`${line}\n`);
+      failed++;
+      // Errors are printed even with --quiet; the message names the file already. An input that
+      // could not be read (no decoded image) fails every K alike: one line, without a K.
+      const unread = !result.decoded;
+      if (!unread || !unreadable.has(row.input)) {
+        const line = `kquant: ${row.error}${!unread && options.colors.length > 1 ? ` (K=${row.k})` : ''}`;
+        if (progress) progress.log(line);
+        else process.stderr.write(`${line}\n`);
+      }
+      if (unread) unreadable.add(row.input);
       if (options.json) results.write(`${JSON.stringify(toJsonObject(row))}\n`);
       return;
     }
@@ -295,29 +284,6 @@ async function execute(inputs: string[], options: CliOptions): Promise<number> {
   await report?.write();
   if (options.csv) await writeFileAtomic(options.csv, Buffer.from(formatCsv(rows)), { force: options.force });
   return failed > 0 ? EXIT.failed : EXIT.ok;
-}
-
-/**
- * The CSV, report (and the originals beside it) and palette files must not land on an input:
- * --force replaces outputs, never inputs. (checkSpec does the same for the images.)
- */
-function checkSideOutputs(inputs: string[], options: CliOptions, several: { inputs: boolean; ks: boolean }): void {
-  const paths: string[] = [];
-  if (options.csv) paths.push(options.csv);
-  if (options.report) {
-    paths.push(options.report);
-    for (const input of inputs) {
-      const stem = input === '-' ? 'stdin' : basename(input, extname(input));
-      paths.push(join(dirname(options.report), `${stem}-original.png`));
-    }
-  }
-  if (options.palette) {
-    for (const input of inputs) for (const k of options.colors) paths.push(palettePathFor(options.palette, input, k, several));
-  }
-  const read = new Set(inputs.filter((input) => input !== '-').map((input) => resolve(input)));
-  for (const path of paths) {
-    if (read.has(resolve(path))) throw new KquantError('USAGE', `${path}: the output would overwrite its input`);
-  }
 }
 
 function writeStream(stream: NodeJS.WritableStream, bytes: Uint8Array): Promise<void> {

@@ -53,7 +53,9 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
     await rm(temporary, { force: true }).catch(() => undefined);
     if (error instanceof KquantError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new KquantError('OUTPUT', `${path}: already exists; use --force to replace it`);
+    // link() says EEXIST for a folder in the way too; --force would not replace that.
+    if (code === 'EEXIST' && !(await isFolder(path))) throw new KquantError('OUTPUT', `${path}: already exists; use --force to replace it`);
+    if (code === 'EEXIST') throw new KquantError('OUTPUT', `${path}: cannot write (it is a folder)`, { cause: error });
     throw new KquantError('OUTPUT', `${path}: cannot write (${whyNot(error)})`, { cause: error });
   } finally {
     pending.delete(temporary);
@@ -138,17 +140,7 @@ export function removeTemporaryFiles(): void {
   pending.clear();
 }
 
-/** True when `path` is a file (not a folder, and not missing). */
-export async function isFile(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isFile(), () => false);
-}
-
-/** True when `path` exists. */
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
+/** True when `path` is a folder. */
+async function isFolder(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isDirectory(), () => false);
 }

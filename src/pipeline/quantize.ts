@@ -136,6 +136,8 @@ export interface QuantizedImage {
   /** Palette index of each pixel. */
   indices: Uint8Array | Uint16Array;
   coloursUsed: number;
+  /** Distinct colours of the image (the most any K can use). */
+  distinctColours: number;
   /** Mean squared error a channel against the prepared pixels (0–255 scale). */
   mse: number;
   psnrDb: number;
@@ -359,6 +361,7 @@ export function quantizeImage(image: PreparedImage, options: FitOptions): Quanti
     counts,
     indices,
     coloursUsed,
+    distinctColours: image.histogram.n,
     mse,
     psnrDb: psnrDbOf(mse),
     inertia,

@@ -55,12 +55,26 @@ function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-/** JSON-safe copy: PSNR of an exact image is Infinity, which JSON cannot hold; it becomes null. */
+/** The columns a failed result still fills; the others are null in JSON and empty in CSV, not 0. */
+const KEPT_ON_ERROR = new Set<keyof ResultRow>(['input', 'k', 'seed', 'error']);
+
+/** A row's value in a column, or undefined where a failed result has none. */
+function valueOf(row: ResultRow, key: keyof ResultRow): ResultRow[keyof ResultRow] {
+  return row.error && !KEPT_ON_ERROR.has(key) ? undefined : row[key];
+}
+
+/**
+ * JSON-safe copy: PSNR of an exact image is Infinity, which JSON cannot hold; it becomes null. A
+ * failed result's measures are null too; `warnings` is left out when there are none.
+ */
 export function toJsonObject(row: ResultRow): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of COLUMNS) {
-    const value = row[key];
-    if (value === undefined) continue;
+    const value = valueOf(row, key);
+    if (value === undefined) {
+      if (key !== 'warnings' && key !== 'error') out[key] = null;
+      continue;
+    }
     out[key] = typeof value === 'number' && !Number.isFinite(value) ? null : value;
   }
   return out;
@@ -80,6 +94,6 @@ function round(value: number): number {
 /** CSV with a header line; one line a row. */
 export function formatCsv(rows: ResultRow[]): string {
   const lines = [COLUMNS.join(',')];
-  for (const row of rows) lines.push(COLUMNS.map((key) => csvField(row[key])).join(','));
+  for (const row of rows) lines.push(COLUMNS.map((key) => csvField(valueOf(row, key))).join(','));
   return lines.join('\n') + '\n';
 }
