@@ -348,6 +348,23 @@ describe('kquant warnings and formats', () => {
     ]);
   });
 
+  it('warns that JPEG drops transparency and GIF keeps it only on or off; PNG needs no warning', async () => {
+    const dir = tempDir();
+    const input = join(dir, 'half.png');
+    const data = Buffer.alloc(20 * 10 * 4);
+    for (let p = 0; p < 200; p++) data.set([p % 20 < 10 ? 200 : 30, 90, (p * 7) % 256, p % 20 < 5 ? 0 : p % 20 < 10 ? 128 : 255], p * 4);
+    await sharp(data, { raw: { width: 20, height: 10, channels: 4 } }).png().toFile(input);
+    const warningsOf = (name: string) => {
+      const run = runCli([input, '--colors', '8', '-o', join(dir, name), '--json']);
+      expect(run.status, run.stderr.toString()).toBe(0);
+      return JSON.parse(run.stdout.toString()).warnings ?? [];
+    };
+    expect(warningsOf('a.jpg')).toContain('JPEG has no transparency: it was dropped');
+    expect(warningsOf('a.gif')).toEqual(['GIF transparency is on or off: translucent pixels were made clear or opaque']);
+    expect(warningsOf('a.png')).toEqual([]);
+    expect(warningsOf('a.webp')).toEqual([]);
+  });
+
   it('says a folder in the way of an output is a folder, with or without --force', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'taken.png'));
