@@ -10,8 +10,9 @@ export const BIN = join(ROOT, 'bin', 'kquant.js');
 export const CHINA = join(ROOT, 'fixtures', 'china.jpg');
 export const FLOWER = join(ROOT, 'fixtures', 'flower.jpg');
 
+/** A new empty folder, inside the test run's own (test/global-setup.ts), removed when the run ends. */
 export function tempDir(prefix = 'kquant-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return mkdtempSync(join(process.env.KQUANT_TEST_TMP ?? tmpdir(), prefix));
 }
 
 /** Runs the built CLI (bin/kquant.js → dist/bundle) as a subprocess. */
