@@ -20,7 +20,8 @@ export interface PlannedOutput {
 function identify(path: string, folders: Map<string, string>): { key: string; stats?: Stats } {
   let stats: Stats | undefined;
   try {
-    stats = statSync(path);
+    // No exception for a missing file (most outputs): --max-bytes checks thousands of names.
+    stats = statSync(path, { throwIfNoEntry: false });
   } catch {
     // not there, or not reachable (a file in the way of a folder): the write will say which
   }
