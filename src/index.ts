@@ -4,7 +4,8 @@
 //   const { row } = await quantize('photo.jpg', { colors: 16, output: 'photo-16.png' });
 //   const rows = await sweep('photo.jpg', { colors: [2, 4, 8, 16], outDir: 'out' });
 import { KMEANS_DEFAULTS } from './core/kmeans.js';
-import { KquantError } from './core/errors.js';
+import { KquantError, checkInteger, checkNumber } from './core/errors.js';
+import { MAX_K } from './core/defaults.js';
 import { runJob, type JobResult, type JobSpec } from './job.js';
 import type { QuantizedImage } from './pipeline/quantize.js';
 import type { InitMethod, OutputFormat, ResultRow } from './types.js';
@@ -47,7 +48,7 @@ export interface QuantizeOptions extends CommonOptions {
 }
 
 export interface SweepOptions extends CommonOptions {
-  /** Colour counts to make. */
+  /** Colour counts to make (each 2 to 4096; a count given twice is made once). */
   colors: number[];
   /** Folder for `<name>-k<K>.<format>` (required). */
   outDir: string;
@@ -57,10 +58,35 @@ export interface SweepOptions extends CommonOptions {
 
 const COMMON_KEYS = ['force', 'seed', 'init', 'nInit', 'maxIter', 'tol', 'sample', 'maxPixels'];
 
-function checkKeys(options: object, allowed: string[]): void {
+/** Checks the options as the CLI checks its flags, before any work: a USAGE error otherwise. */
+function checkOptions(options: unknown, allowed: string[]): asserts options is CommonOptions & Record<string, unknown> {
+  if (typeof options !== 'object' || options === null) {
+    throw new KquantError('USAGE', `Expected options such as { colors: 16 } but received ${String(options)}`);
+  }
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) throw new KquantError('USAGE', `Unknown option "${key}"`);
   }
+  const o = options as CommonOptions;
+  if (o.seed !== undefined) checkInteger('seed', o.seed, 0, 2 ** 32 - 1);
+  if (o.nInit !== undefined) checkInteger('nInit', o.nInit, 1, 100);
+  if (o.maxIter !== undefined) checkInteger('maxIter', o.maxIter, 1, 100_000);
+  if (o.tol !== undefined) checkNumber('tol', o.tol, 0, 1);
+  if (o.sample !== undefined) checkInteger('sample', o.sample, 1, 2 ** 31);
+  if (o.maxPixels !== undefined) checkInteger('maxPixels', o.maxPixels, 1, Number.MAX_SAFE_INTEGER);
+  if (o.init !== undefined && o.init !== 'kmeans++' && o.init !== 'random') {
+    throw new KquantError('USAGE', `Expected init "kmeans++" or "random" but received ${JSON.stringify(o.init)}`);
+  }
+  const format = (options as { format?: unknown }).format;
+  if (format !== undefined && !FORMATS.includes(format as OutputFormat)) {
+    throw new KquantError('USAGE', `Expected format ${FORMATS.map((f) => `"${f}"`).join(', ')} but received ${JSON.stringify(format)}`);
+  }
+}
+
+const FORMATS: OutputFormat[] = ['png', 'webp', 'gif', 'jpg'];
+
+/** A colour count, as --colors takes it: an integer from 2 to MAX_K. */
+function checkColours(value: unknown): number {
+  return checkInteger('colors', value, 2, MAX_K);
 }
 
 function specOf(input: string, ks: number[], options: CommonOptions): JobSpec {
@@ -78,8 +104,11 @@ function specOf(input: string, ks: number[], options: CommonOptions): JobSpec {
   };
 }
 
-function throwIfFailed(row: ResultRow): void {
-  if (row.error) throw new KquantError('INPUT', row.error);
+/** Throws a failed result's own error (its code kept: INPUT, TOO_LARGE or OUTPUT). */
+function throwIfFailed(result: JobResult): void {
+  if (!result.row.error) return;
+  if (result.error instanceof KquantError) throw result.error;
+  throw new KquantError('INPUT', result.row.error, { cause: result.error });
 }
 
 /**
@@ -90,22 +119,32 @@ export async function quantize(
   input: string,
   options: QuantizeOptions,
 ): Promise<{ row: ResultRow; image: QuantizedImage; bytes: Buffer }> {
-  checkKeys(options, [...COMMON_KEYS, 'colors', 'output', 'format']);
+  checkOptions(options, [...COMMON_KEYS, 'colors', 'output', 'format']);
+  const k = checkColours(options.colors);
   let result: JobResult | undefined;
   const spec: JobSpec = {
-    ...specOf(input, [options.colors], options),
+    ...specOf(input, [k], options),
     output: options.output ?? `unwritten.${options.format ?? 'png'}`,
     dryRun: options.output === undefined,
   };
   await runJob(spec, { onResult: (r) => void (result = r), keepBytes: true });
-  throwIfFailed(result!.row);
+  throwIfFailed(result!);
   return { row: result!.row, image: result!.quantized!, bytes: result!.bytes! };
 }
 
 /** Quantizes one image file at every K in `colors`, writing each into `outDir`; returns the rows. */
 export async function sweep(input: string, options: SweepOptions): Promise<ResultRow[]> {
-  checkKeys(options, [...COMMON_KEYS, 'colors', 'outDir', 'format']);
-  const rows = await runJob({ ...specOf(input, options.colors, options), outDir: options.outDir, format: options.format });
-  rows.forEach(throwIfFailed);
-  return rows;
+  checkOptions(options, [...COMMON_KEYS, 'colors', 'outDir', 'format']);
+  if (!Array.isArray(options.colors) || options.colors.length === 0) {
+    throw new KquantError('USAGE', `Expected colors as a list of colour counts such as [2, 4, 8] but received ${String(options.colors)}`);
+  }
+  // As --colors: each K once, in the order given.
+  const ks = [...new Set(options.colors.map(checkColours))];
+  if (typeof options.outDir !== 'string' || options.outDir === '') {
+    throw new KquantError('USAGE', `Expected outDir, the folder to write into, but received ${String(options.outDir)}`);
+  }
+  const results: JobResult[] = [];
+  await runJob({ ...specOf(input, ks, options), outDir: options.outDir, format: options.format }, { onResult: (r) => void results.push(r) });
+  results.forEach(throwIfFailed);
+  return results.map((r) => r.row);
 }

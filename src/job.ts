@@ -71,6 +71,8 @@ export interface JobResult {
   bytes?: Buffer;
   /** A lossless PNG of the original pixels (the baseline of the size percentages). */
   originalPng?: Buffer;
+  /** Why the result failed (its row's `error` says it in words), on the thread that read the input. */
+  error?: unknown;
 }
 
 export interface JobHooks {
@@ -364,7 +366,7 @@ export async function processInput(
       onRead: thread?.start,
     });
   } catch (error) {
-    for (const k of task.ks) await emit({ row: failedRow(spec, input, k, error) });
+    for (const k of task.ks) await emit({ row: failedRow(spec, input, k, error), error });
     return;
   }
   if (task.kIndexes[0] === 0) for (const note of loaded.decoded.notes) onNote(note);
@@ -375,7 +377,7 @@ export async function processInput(
       if (made.output === '-' || keepBytes) result.bytes = Buffer.from(made.bytes);
       await emit(result);
     } catch (error) {
-      await emit({ row: failedRow(spec, input, k, error), decoded: loaded.decoded });
+      await emit({ row: failedRow(spec, input, k, error), decoded: loaded.decoded, error });
     }
   }
 }

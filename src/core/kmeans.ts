@@ -74,6 +74,9 @@ const KNOWN_OPTIONS = new Set(['k', 'weights', 'init', 'nInit', 'maxIter', 'tol'
 
 /** k-means of `points` (n·d, row-major) with the options above; deterministic for a given seed. */
 export function kmeans(points: Float32Array | Float64Array, d: number, options: KMeansOptions): KMeansResult {
+  if (typeof options !== 'object' || options === null) {
+    throw new KquantError('USAGE', `Expected options such as { k: 16 } as the third argument but received ${String(options)}`);
+  }
   for (const key of Object.keys(options)) {
     if (!KNOWN_OPTIONS.has(key)) throw new KquantError('USAGE', `Unknown k-means option "${key}"`);
   }
@@ -114,8 +117,12 @@ export function kmeans(points: Float32Array | Float64Array, d: number, options: 
   if (typeof init === 'string' && init !== 'kmeans++' && init !== 'random') {
     throw new KquantError('USAGE', `Expected init "kmeans++" or "random" but received "${String(init)}"`);
   }
-  if (typeof init !== 'string' && (init.length % d !== 0 || init.length === 0 || init.length / d > MAX_K)) {
-    throw new KquantError('USAGE', `Expected initial centres of length a multiple of d=${d} but received ${init.length}`);
+  if (typeof init !== 'string') {
+    if (init.length !== k * d) {
+      throw new KquantError('USAGE', `Expected k·d = ${k * d} initial coordinates (k=${k} centres of d=${d}) but received ${init.length}`);
+    }
+    const bad = init.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new KquantError('USAGE', `Expected finite initial centres but centre ${Math.floor(bad / d)} has ${init[bad]}`);
   }
   const settings: RestartSettings = { k, maxIter, tolAbs, reference: options.reference };
   const rng = makeRng(seed);

@@ -103,6 +103,8 @@ if (port) {
           if (result.decoded && task.kIndexes[position] !== 0) result.decoded = { ...result.decoded, data: new Uint8Array(0) };
           const transfer: ArrayBuffer[] = [];
           if (result.quantized) transfer.push(result.quantized.indices.buffer as ArrayBuffer);
+          // The error itself stays here (its row says it in words): a clone would lose its class.
+          delete result.error;
           port.postMessage({ type: 'result', task, position: position++, result } satisfies WorkerMessage, transfer);
         },
         (message) => port.postMessage({ type: 'note', message } satisfies WorkerMessage),
