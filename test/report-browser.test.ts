@@ -250,7 +250,7 @@ describe.skipIf(!HAVE_CHROMIUM)('HTML report in headless Chromium', () => {
       el.dispatchEvent(new Event('input', { bubbles: true }));
     });
     expect(await kShown()).toBe('K = 8');
-    expect(await page.locator('#kq-input-0 .kq-chart circle.kq-dot-bytes.current').count()).toBe(1);
+    expect(await page.locator('#kq-input-0 .kq-chart circle.kq-dot-bytes.current:visible').count()).toBe(1);
 
     await page.locator('#kq-input-0 .kq-prev').click();
     expect(await kShown()).toBe('K = 4');
@@ -259,10 +259,76 @@ describe.skipIf(!HAVE_CHROMIUM)('HTML report in headless Chromium', () => {
     await page.locator('#kq-input-0 tr.kq-row[data-ki="2"]').click();
     expect(await kShown()).toBe('K = 8');
     expect(await page.locator('#kq-input-0 tr.kq-row.current th').innerText()).toBe('8');
+    // The row's K is a toggle button a keyboard reaches, pressed for the K shown.
+    const rowButton = page.getByRole('button', { name: 'Show K = 2' });
+    await rowButton.focus();
+    await page.keyboard.press('Enter');
+    expect(await kShown()).toBe('K = 2');
+    expect(await rowButton.getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByRole('button', { name: 'Show K = 8' }).getAttribute('aria-pressed')).toBe('false');
+  });
+
+  it('← → do not flip K while a button, link or other control outside the K bar has focus', async () => {
+    await page.locator('h1').click();
+    expect(await kShown()).toBe('K = 2');
+    const focusAndPress = async (selector: string, key: string): Promise<void> => {
+      await page.locator(selector).first().focus();
+      expect(await page.evaluate((sel) => document.activeElement === document.querySelector(sel), selector), selector).toBe(true);
+      await page.keyboard.press(key);
+    };
+    await focusAndPress('#kq-input-0 .kq-rowbtn[data-ki="1"]', 'ArrowRight');
+    expect(await kShown()).toBe('K = 2');
+    await focusAndPress('#kq-input-0 .kq-stats:not([hidden]) .kq-extras a', 'ArrowRight');
+    expect(await kShown()).toBe('K = 2');
+    await focusAndPress('.kq-nav a', 'ArrowRight');
+    expect(await kShown()).toBe('K = 2');
+    // A scroll box that has focus (here made focusable) keeps its arrows too.
+    await page.locator('#kq-input-0 .kq-table-wrap').evaluate((el) => el.setAttribute('tabindex', '0'));
+    await focusAndPress('#kq-input-0 .kq-table-wrap', 'ArrowRight');
+    expect(await kShown()).toBe('K = 2');
+    await page.locator('#kq-input-0 .kq-table-wrap').evaluate((el) => el.removeAttribute('tabindex'));
+
+    // In the K bar the buttons are K controls: ← → step K there, and focus follows the K buttons.
+    await focusAndPress('#kq-input-0 .kq-ticks button[data-goto="0"]', 'ArrowRight');
+    expect(await kShown()).toBe('K = 4');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('4');
+    await page.keyboard.press('ArrowLeft');
+    expect(await kShown()).toBe('K = 2');
+    // A step button that goes disabled under focus hands focus to the slider, not to the page.
+    await page.locator('#kq-input-0 .kq-ticks button[data-goto="2"]').click();
+    await page.locator('#kq-input-0 .kq-prev').focus();
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    expect(await kShown()).toBe('K = 2');
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('kq-range');
+    // And the page itself: ← → flip K again.
+    await page.locator('h1').click();
+    await page.keyboard.press('ArrowRight');
+    expect(await kShown()).toBe('K = 4');
+    await page.keyboard.press('ArrowLeft');
+    expect(await kShown()).toBe('K = 2');
+    // Leave K = 8 shown, as the tests below expect.
+    await page.locator('#kq-input-0 .kq-ticks button[data-goto="2"]').click();
+    await page.locator('h1').click();
+    expect(await kShown()).toBe('K = 8');
+  });
+
+  it('each K bar names its input', async () => {
+    expect(await page.locator('#kq-input-0 .kq-control .kq-control-name').innerText()).toBe('photo #1 (é).png');
+    expect(await page.locator('#kq-input-1 .kq-control .kq-control-name').innerText()).toBe('inverted <b>.png');
+    expect(await page.locator('#kq-input-0 .kq-control .kq-control-name').isVisible()).toBe(true);
+  });
+
+  it("shows the MSE and the exact bytes of the current K as text", async () => {
+    const stats = page.locator('#kq-input-0 .kq-stats:visible');
+    expect(await stats.count()).toBe(1);
+    const text = await stats.innerText();
+    expect(text).toMatch(/MSE [\d,]+\.\d\d a channel/);
+    expect(text).toMatch(/[\d,]+ bytes/);
   });
 
   it('draws the chart as SVG with both series and the original PNG line', async () => {
-    const chart = page.locator('#kq-input-0 svg.kq-chart');
+    const chart = page.locator('#kq-input-0 svg.kq-chart:visible');
     const box = await chart.boundingBox();
     expect(box?.width).toBeGreaterThan(200);
     expect(box?.height).toBeGreaterThan(100);
@@ -324,6 +390,12 @@ describe.skipIf(!HAVE_CHROMIUM)('HTML report in headless Chromium', () => {
     expect(await sec.locator('.kq-side').isVisible()).toBe(false);
     const top = sec.locator('.kq-split-top');
     expect(decodeURIComponent((await top.getAttribute('src')) ?? '')).toContain('-k4.png');
+    expect(await top.getAttribute('alt')).toBe('my pics/photo #1 (é).png, quantized with K = 4');
+    await page.locator('h1').click();
+    await page.keyboard.press('ArrowRight');
+    expect(await kShown()).toBe('K = 8');
+    expect(await top.getAttribute('alt')).toBe('my pics/photo #1 (é).png, quantized with K = 8');
+    await page.keyboard.press('ArrowLeft');
     await page.waitForFunction(() => {
       const img = document.querySelector<HTMLImageElement>('#kq-input-0 .kq-split-top');
       return img !== null && img.complete && img.naturalWidth > 0;
@@ -356,6 +428,141 @@ describe.skipIf(!HAVE_CHROMIUM)('HTML report in headless Chromium', () => {
     expect(await sec.locator('canvas.kq-cloud[data-kind="quant"]').first().getAttribute('data-dots')).toBe('0');
     await sec.locator('.kq-ticks').getByRole('button', { name: '6', exact: true }).click();
     expect(await kShown(1)).toBe('K = 6');
+  });
+
+  /** The same report in a page of its own: another window size or pixel density. */
+  async function openPage(viewport: { width: number; height: number }, deviceScaleFactor = 1, file = 'report.html'): Promise<Page> {
+    const p = await browser.newPage({ viewport, deviceScaleFactor });
+    p.on('pageerror', (err) => problems.push(`page error (${viewport.width} px): ${err.message}`));
+    await p.goto(pathToFileURL(join(dir, file)).href, { waitUntil: 'load' });
+    return p;
+  }
+
+  /** The smallest size on screen, in CSS pixels, of any text in the charts that show. */
+  const smallestChartText = (p: Page): Promise<number> =>
+    p.$$eval('svg.kq-chart', (svgs) => {
+      let min = Infinity;
+      for (const svg of svgs as SVGSVGElement[]) {
+        if (svg.getBoundingClientRect().width === 0) continue; // the layout CSS hides
+        const scale = svg.getScreenCTM()!.a;
+        for (const t of svg.querySelectorAll('text')) min = Math.min(min, parseFloat(getComputedStyle(t).fontSize) * scale);
+      }
+      return min;
+    });
+
+  /** Pairs of chart texts whose boxes overlap, and texts outside the chart. */
+  const chartTextClashes = (p: Page): Promise<string[]> =>
+    p.$$eval('svg.kq-chart', (svgs) => {
+      const out: string[] = [];
+      for (const svg of svgs as SVGSVGElement[]) {
+        const box = svg.getBoundingClientRect();
+        if (box.width === 0) continue;
+        const rects = [...svg.querySelectorAll('text')].map((t) => ({ t: t.textContent, r: t.getBoundingClientRect() }));
+        for (const { t, r } of rects) if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5) out.push(`${t} outside`);
+        for (let i = 0; i < rects.length; i++)
+          for (let j = i + 1; j < rects.length; j++) {
+            const [a, b] = [rects[i].r, rects[j].r];
+            if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5) out.push(`${rects[i].t} / ${rects[j].t}`);
+          }
+      }
+      return out;
+    });
+
+  it('chart text is 11 px or more and does not collide, on a desktop and on a phone', async () => {
+    expect(await smallestChartText(page)).toBeGreaterThanOrEqual(11);
+    expect(await chartTextClashes(page)).toEqual([]);
+    for (const width of [390, 360, 1000]) {
+      const p = await openPage({ width, height: 800 });
+      expect(await smallestChartText(p), `${width} px`).toBeGreaterThanOrEqual(11);
+      expect(await chartTextClashes(p), `${width} px`).toEqual([]);
+      await p.close();
+    }
+  });
+
+  it('on a phone: nothing wider than the screen, the table fits, ◀ slider ▶ stay on one row', async () => {
+    const p = await openPage({ width: 390, height: 800 });
+    const widths = await p.evaluate(() => ({
+      page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+      tables: [...document.querySelectorAll('.kq-table-wrap')].map((w) => [w.scrollWidth, w.clientWidth]),
+    }));
+    expect(widths.page[0]).toBeLessThanOrEqual(widths.page[1]);
+    for (const [scroll, client] of widths.tables) expect(scroll).toBeLessThanOrEqual(client);
+    // Every column, PSNR last, is on screen.
+    const psnr = (await p.locator('#kq-input-0 .kq-table thead th').last().boundingBox())!;
+    expect(psnr.x + psnr.width).toBeLessThanOrEqual(390);
+    const mid = async (sel: string): Promise<number> => {
+      const b = (await p.locator(`#kq-input-0 ${sel}`).boundingBox())!;
+      return b.y + b.height / 2;
+    };
+    const range = await mid('.kq-range');
+    expect(Math.abs((await mid('.kq-prev')) - range)).toBeLessThan(4);
+    expect(Math.abs((await mid('.kq-next')) - range)).toBeLessThan(4);
+    const next = (await p.locator('#kq-input-0 .kq-next').boundingBox())!;
+    const bar = (await p.locator('#kq-input-0 .kq-control').boundingBox())!;
+    expect(next.x + next.width).toBeLessThanOrEqual(bar.x + bar.width);
+    await p.close();
+  });
+
+  it('colour-space canvases have a backing store sized by devicePixelRatio', async () => {
+    const p = await openPage({ width: 1280, height: 900 }, 2);
+    const sizes = await p.$$eval('#kq-input-0 canvas.kq-cloud', (cvs) =>
+      (cvs as HTMLCanvasElement[]).map((cv) => ({ backing: cv.width, shown: cv.getBoundingClientRect().width, dots: Number(cv.dataset.dots) })),
+    );
+    expect(sizes).toHaveLength(4);
+    for (const s of sizes) {
+      expect(s.backing).toBe(Math.round(s.shown * 2));
+      expect(s.dots).toBeGreaterThan(0);
+    }
+    // Narrower window, smaller canvases: drawn again at their new size.
+    await p.setViewportSize({ width: 700, height: 900 });
+    await expect
+      .poll(() => p.$eval('#kq-input-0 canvas.kq-cloud', (cv) => (cv as HTMLCanvasElement).width - Math.round(cv.getBoundingClientRect().width * 2)))
+      .toBe(0);
+    await p.close();
+  });
+
+  it('colour-space dots and discs stay inside the plot area', async () => {
+    // Half the sample black, half magenta: discs of half the sample each, centred on the plot's corners.
+    const n = 200;
+    const samplePixels = new Uint8Array(n * 3);
+    for (let i = n / 2; i < n; i++) samplePixels.set([255, 0, 255], 3 * i);
+    const palette: PaletteColour[] = [
+      { r: 0, g: 0, b: 0, a: 255, pixels: n / 2 },
+      { r: 255, g: 0, b: 255, a: 255, pixels: n / 2 },
+    ];
+    const sampleLabels = Uint16Array.from({ length: n }, (_, i) => (i < n / 2 ? 0 : 1));
+    const tiny = 'data:image/png;base64,' + (await sharp(Buffer.from([0, 0, 0, 255, 0, 255]), { raw: { width: 2, height: 1, channels: 3 } }).png().toBuffer()).toString('base64');
+    const corners: ReportImage = {
+      input: 'corners.png', width: 2, height: 1, originalBytes: 70, originalPngBytes: 70, original: tiny, samplePixels,
+      results: [{ row: row({ input: 'corners.png', k: 2, coloursUsed: 2, width: 2, height: 1, outputBytes: 70, mse: 0, psnrDb: Infinity }), palette, image: tiny, sampleLabels }],
+    };
+    await writeFile(join(dir, 'corners.html'), renderHtmlReport([corners]));
+    const p = await openPage({ width: 1280, height: 900 }, 1, 'corners.html');
+    // The plot area in the page script's units (the canvas is 440 units wide): x 72..420, y 14..362.
+    const spill = await p.$$eval('canvas.kq-cloud', (cvs) =>
+      (cvs as HTMLCanvasElement[]).map((cv) => {
+        const s = cv.width / 440;
+        const { data } = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height);
+        let inside = 0;
+        let outside = 0;
+        for (let y = 0; y < cv.height; y++)
+          for (let x = 0; x < cv.width; x++) {
+            const o = 4 * (y * cv.width + x);
+            const pure = (data[o] === 0 || data[o] === 255) && data[o + 1] === 0 && data[o + 2] === data[o]; // black or magenta
+            if (!pure) continue;
+            const [u, v] = [(x + 0.5) / s, (y + 0.5) / s];
+            if (u < 71 || u > 421 || v < 13 || v > 363) outside++;
+            else inside++;
+          }
+        return { kind: cv.dataset.kind, inside, outside };
+      }),
+    );
+    expect(spill).toHaveLength(4);
+    for (const c of spill) {
+      expect(c.inside, c.kind).toBeGreaterThan(0);
+      expect(c.outside, c.kind).toBe(0);
+    }
+    await p.close();
   });
 
   it('saves a screenshot for a person to look at, still without errors', async () => {

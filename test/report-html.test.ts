@@ -59,7 +59,7 @@ describe('renderHtmlReport', () => {
 
   it('shows every K, sorted, with its numbers in the table', () => {
     const html = renderHtmlReport([image({ results: [result(16, { outputBytes: 3000, psnrDb: 44.5 }), result(2), result(4)] })]);
-    const ks = [...html.matchAll(/<tr class="kq-row" data-ki="(\d+)"[^>]*><th scope="row">(\d+)<\/th>/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    const ks = [...html.matchAll(/<tr class="kq-row" data-ki="(\d+)"[^>]*><th scope="row"><button [^>]*>(\d+)<\/button><\/th>/g)].map((m) => [Number(m[1]), Number(m[2])]);
     expect(ks).toEqual([[0, 2], [1, 4], [2, 16]]);
     expect(html).toContain('2.9 KiB'); // 3000 bytes
     expect(html).toContain('44.50 dB');
@@ -103,7 +103,13 @@ describe('renderHtmlReport', () => {
 
   it('draws the chart: both series, a dot per K, the original PNG and input lines, a log2 K axis', () => {
     const html = renderHtmlReport([image({ results: [result(2), result(8, { outputBytes: 2000, psnrDb: 40 }), result(32, { outputBytes: 5000, psnrDb: 45 })] })]);
-    const svg = /<svg class="kq-chart"[\s\S]*?<\/svg>/.exec(html)![0];
+    // Drawn twice, a wide and a narrow layout (CSS shows the one that fits), each complete.
+    const svgs = [...html.matchAll(/<svg class="kq-chart kq-chart-(wide|narrow)"[\s\S]*?<\/svg>/g)];
+    expect(svgs.map((m) => m[1])).toEqual(['wide', 'narrow']);
+    for (const [svg] of svgs) checkChart(svg);
+  });
+
+  function checkChart(svg: string): void {
     expect(svg.match(/<circle class="kq-dot-bytes" data-ki/g)).toHaveLength(3);
     expect(svg.match(/<circle class="kq-dot-psnr" data-ki/g)).toHaveLength(3);
     expect(svg).toMatch(/<path class="kq-line-bytes" d="M[\d.]+ [\d.]+ L[\d.]+ [\d.]+ L[\d.]+ [\d.]+"/);
@@ -121,7 +127,7 @@ describe('renderHtmlReport', () => {
       expect(cy).toBeGreaterThanOrEqual(plot[1]);
       expect(cy).toBeLessThanOrEqual(plot[1] + plot[3]);
     }
-  });
+  }
 
   it('PSNR ∞ (an exact image) shows as ∞ and is null in the JSON', () => {
     const html = renderHtmlReport([image({ results: [result(2), result(4, { psnrDb: Infinity, mse: 0 })] })]);
@@ -134,7 +140,7 @@ describe('renderHtmlReport', () => {
     const html = renderHtmlReport([image({ results: [result(2), failed] })]);
     expect(html).toContain('<strong>K = 64 failed:</strong> out of &lt;memory&gt;');
     expect(html).not.toContain('src=""');
-    expect(html.match(/<circle class="kq-dot-bytes" data-ki/g)).toHaveLength(1);
+    expect(html.match(/<circle class="kq-dot-bytes" data-ki/g)).toHaveLength(2); // one in each chart layout
   });
 
   it('escapes file names and the title everywhere, and the JSON cannot close its script', () => {
@@ -174,6 +180,81 @@ describe('renderHtmlReport', () => {
     expect(html).toContain('id="kq-input-1" data-input="1"');
     expect(html).toContain('<a href="#kq-input-1">b.png</a>');
     expect(html).toContain('name="kq-mode-1"');
+  });
+
+  it('table rows select K through a toggle button in the K cell, not a focusable row without a role', () => {
+    const html = renderHtmlReport([image({ results: [result(2), result(4)] })]);
+    const rows = [...html.matchAll(/<tr class="kq-row[^"]*"[^>]*>/g)].map((m) => m[0]);
+    expect(rows).toHaveLength(2);
+    for (const tr of rows) expect(tr).not.toContain('tabindex');
+    expect(html).toContain('<th scope="row"><button type="button" class="kq-rowbtn" data-ki="0" data-goto="0" aria-pressed="true" aria-label="Show K = 2">2</button></th>');
+    expect(html).toContain('<button type="button" class="kq-rowbtn" data-ki="1" data-goto="1" aria-pressed="false" aria-label="Show K = 4">4</button>');
+  });
+
+  it('shows the MSE and exact byte counts as text, not only in tooltips', () => {
+    const html = renderHtmlReport([image({ results: [result(2, { mse: 1234.567, outputBytes: 12_345 })] })]);
+    // What a keyboard or touch user can read: the page without title attributes and <title> elements.
+    const visible = html.replace(/\stitle="[^"]*"/g, '').replace(/<title>[\s\S]*?<\/title>/g, '');
+    expect(visible).toContain('<span class="kq-stat-sub">MSE 1,234.57 a channel</span>');
+    expect(visible).toContain('<span class="kq-stat-sub">12,345 bytes</span>');
+    expect(visible).toContain('<span class="kq-stat-sub">of 4,000 bytes</span>'); // the original file
+    expect(visible).toContain('<span class="kq-stat-sub">of 8,000 bytes</span>'); // the original as PNG
+  });
+
+  it('uses one wording for the shares in the figures and the table', () => {
+    const html = renderHtmlReport([image()]);
+    expect(html).toContain('<span class="kq-stat-label">% of original file</span>');
+    expect(html).toContain('<th scope="col">% of original file</th>');
+    expect(html).toContain('<span class="kq-stat-label">% of original PNG</span>');
+    expect(html).toContain('<th scope="col">% of original PNG</th>');
+    expect(html).not.toMatch(/Of original (file|PNG)|>% of original<|>% of PNG</);
+  });
+
+  it('explains the storage estimate next to the file size', () => {
+    // 4×2 pixels at K = 4: 2 bits a pixel = 2 bytes, plus 4 × 3 bytes of palette.
+    const html = renderHtmlReport([image({ results: [result(4, { paletteStorageBytes: 14 })] })]);
+    expect(html).toContain('<p class="kq-extras kq-estimate">Uncompressed estimate 14 B (14 bytes): ⌈log₂ K⌉ = 2 bits a pixel plus 3 bytes a palette colour');
+    expect(html).toContain('before any compression');
+    expect(html).not.toContain('palette storage estimate');
+  });
+
+  it("names the input in its K bar: the file name, or the whole input where file names repeat", () => {
+    const html = renderHtmlReport([image({ input: 'photos/a.png' }), image({ input: 'b.png' })]);
+    expect(html).toContain('<span class="kq-control-name" title="photos/a.png">a.png</span>');
+    expect(html).toContain('<span class="kq-control-name" title="b.png">b.png</span>');
+    const same = renderHtmlReport([image({ input: 'x/a.png' }), image({ input: 'y/a.png' })]);
+    expect(same).toContain('<span class="kq-control-name" title="x/a.png">x/a.png</span>');
+    expect(same).toContain('<span class="kq-control-name" title="y/a.png">y/a.png</span>');
+    // A single result has no slider but still says whose K it is.
+    expect(renderHtmlReport([image({ input: 'c.png', results: [result(8)] })])).toContain('<span class="kq-control-name" title="c.png">c.png</span>');
+  });
+
+  it("the split view's quantized image says its K", () => {
+    const html = renderHtmlReport([image({ results: [result(4), result(8)] })]);
+    expect(html).toMatch(/<img class="kq-img kq-split-top"[^>]*alt="in\.jpg, quantized with K = 4"/);
+  });
+
+  it('links each image by the path the page uses, not the path on the machine that made it', () => {
+    const res = (k: number): ReportResult => ({ ...result(k, { output: `/home/me/out2/in-k${k}.png` }), image: `../out2/in-k${k}.png` });
+    const html = renderHtmlReport([image({ results: [res(2)] })]);
+    expect(html).toContain('image <a href="../out2/in-k2.png">../out2/in-k2.png</a>');
+    expect(html).not.toContain('/home/me');
+    // An image carried as a data: URL is linked by its file name.
+    const inline = renderHtmlReport([image({ results: [{ ...result(2, { output: '/home/me/out/in-k2.png' }), image: 'data:image/png;base64,AA==' }] })]);
+    expect(inline).toContain('>in-k2.png</a>');
+    expect(inline).not.toContain('/home/me');
+  });
+
+  it('the footer says what to share: the folder, the folders outside it too, or the file alone', () => {
+    const foot = (html: string): string => /<footer class="kq-foot">([\s\S]*?)<\/footer>/.exec(html)![1];
+    const inside = foot(renderHtmlReport([image()]));
+    expect(inside).toContain('share that folder');
+    expect(inside).not.toContain('..');
+    const outside = foot(renderHtmlReport([image({ results: [{ ...result(2), image: '../out2/in-k2.png' }, { ...result(4), image: '../../x/in-k4.png' }] })]));
+    expect(outside).toContain('outside its folder (../../x/, ../out2/)');
+    expect(outside).toContain('together with those folders');
+    const inline = foot(renderHtmlReport([image({ original: 'data:image/png;base64,AA==', results: [{ ...result(2), image: 'data:image/png;base64,AA==' }] })]));
+    expect(inline).toContain('the file alone can be shared');
   });
 
   it('no inputs still makes a page', () => {

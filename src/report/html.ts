@@ -42,6 +42,9 @@ const REPORT_DEFAULTS: Required<HtmlReportOptions> = { title: 'kquant report' };
 const PALETTE_TILES_MAX = 64;
 /** Images narrower than this are shown scaled up with hard pixel edges, so single pixels stay visible. */
 const PIXELATED_BELOW_PX = 400;
+/** One wording for the two shares, in the figures and the table alike. */
+const LABEL_PCT_FILE = '% of original file';
+const LABEL_PCT_PNG = '% of original PNG';
 
 // ─── text and numbers ────────────────────────────────────────────────────────────────────────────
 
@@ -177,17 +180,54 @@ function byteTicks(max: number): Ticks & { top: number } {
   return { values: values.map((v) => v * unit), label: (v) => `${(v / unit).toFixed(digits)} ${name}`, top: values[values.length - 1] * unit };
 }
 
-/** The chart of bytes (left axis) and PSNR (right axis) against K on a log2 axis. */
-function renderChart(img: ReportImage, results: ReportResult[]): string {
-  const W = 640;
-  const H = 340;
-  const m = { l: 70, r: 62, t: 52, b: 46 };
+/**
+ * Where the chart puts things. The chart is drawn twice, wide and narrow, and CSS shows the one
+ * that fits its box (a container query), so its text stays at 11 px or more on a phone as on a
+ * desktop: an SVG's text scales with the SVG.
+ */
+interface ChartLayout {
+  variant: 'wide' | 'narrow';
+  W: number;
+  H: number;
+  m: { l: number; r: number; t: number; b: number };
+  /** font size in SVG units (the CSS sets the same), for spacing the K labels */
+  font: number;
+  /** legend entries: file size, PSNR, original PNG, original file */
+  legend: Array<[number, number]>;
+  dot: number;
+}
+
+const CHART_WIDE: ChartLayout = {
+  variant: 'wide',
+  W: 640,
+  H: 340,
+  m: { l: 70, r: 62, t: 52, b: 46 },
+  font: 13,
+  legend: [[70, 14], [290, 14], [70, 33], [290, 33]],
+  dot: 4.5,
+};
+
+const CHART_NARROW: ChartLayout = {
+  variant: 'narrow',
+  W: 360,
+  H: 334,
+  m: { l: 62, r: 48, t: 80, b: 46 },
+  font: 12.8,
+  legend: [[4, 12], [190, 12], [4, 31], [4, 50]],
+  dot: 4,
+};
+
+/** The chart of bytes (left axis) and PSNR (right axis) against K on a log2 axis, in both layouts. */
+function renderCharts(img: ReportImage, results: ReportResult[]): string {
+  if (!results.some((r) => !failed(r))) return '<p class="kq-empty">No results to chart.</p>';
+  return `<div class="kq-chart-box">${renderChart(img, results, CHART_WIDE)}\n${renderChart(img, results, CHART_NARROW)}</div>`;
+}
+
+function renderChart(img: ReportImage, results: ReportResult[], layout: ChartLayout): string {
+  const { W, H, m } = layout;
   const pw = W - m.l - m.r;
   const ph = H - m.t - m.b;
   const points = results.map((r, ki) => ({ r, ki, lk: Math.log2(Math.max(1, r.row.k)) })).filter((p) => !failed(p.r));
-  if (points.length === 0) {
-    return '<p class="kq-empty">No results to chart.</p>';
-  }
   let xLo = Math.min(...points.map((p) => p.lk));
   let xHi = Math.max(...points.map((p) => p.lk));
   if (xHi - xLo < 1e-9) {
@@ -220,7 +260,7 @@ function renderChart(img: ReportImage, results: ReportResult[]): string {
 
   const parts: string[] = [];
   parts.push(
-    `<svg class="kq-chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(`File size and PSNR against K for ${img.input}`)}" xmlns="http://www.w3.org/2000/svg">`,
+    `<svg class="kq-chart kq-chart-${layout.variant}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(`File size and PSNR against K for ${img.input}`)}" xmlns="http://www.w3.org/2000/svg">`,
   );
   parts.push(`<rect class="kq-plot" x="${m.l}" y="${m.t}" width="${pw}" height="${ph}"/>`);
 
@@ -228,33 +268,37 @@ function renderChart(img: ReportImage, results: ReportResult[]): string {
   for (const v of bt.values) {
     const y = c2(yB(v));
     parts.push(`<line class="kq-grid" x1="${m.l}" x2="${m.l + pw}" y1="${y}" y2="${y}"/>`);
-    parts.push(`<text class="kq-axis kq-axis-bytes" x="${m.l - 8}" y="${y}" text-anchor="end" dominant-baseline="middle">${escapeHtml(bt.label(v))}</text>`);
+    parts.push(`<text class="kq-axis kq-axis-bytes" x="${m.l - 7}" y="${y}" text-anchor="end" dominant-baseline="middle">${escapeHtml(bt.label(v))}</text>`);
   }
   // Right axis (PSNR).
   for (const v of pt.values) {
     parts.push(
-      `<text class="kq-axis kq-axis-psnr" x="${m.l + pw + 8}" y="${c2(yP(v))}" dominant-baseline="middle">${escapeHtml(fmtNum(v, pt.step < 1 ? 1 : 0))} dB</text>`,
+      `<text class="kq-axis kq-axis-psnr" x="${m.l + pw + 7}" y="${c2(yP(v))}" dominant-baseline="middle">${escapeHtml(fmtNum(v, pt.step < 1 ? 1 : 0))} dB</text>`,
     );
   }
-  if (anyExact) parts.push(`<text class="kq-axis kq-axis-psnr" x="${m.l + pw + 8}" y="${m.t - 10}">∞</text>`);
+  if (anyExact) parts.push(`<text class="kq-axis kq-axis-psnr" x="${m.l + pw + 7}" y="${m.t - 10}">∞</text>`);
 
-  // X axis: every K when there are few, else the powers of two.
+  // X axis: every K when there are few, else the powers of two; none closer than their width.
   const ks = [...new Set(points.map((p) => p.r.row.k))].sort((a, b) => a - b);
   const labelled = ks.length <= 12 ? ks : ks.filter((k) => Number.isInteger(Math.log2(k)));
+  const charW = layout.font * 0.62;
   let lastX = -Infinity;
+  let lastLen = 0;
   for (const k of labelled) {
     const xx = x(Math.log2(k));
-    if (xx - lastX < 22) continue; // keep labels from overlapping
+    const len = String(k).length;
+    if (xx - lastX < ((len + lastLen) / 2) * charW + 6) continue; // keep labels from overlapping
     lastX = xx;
+    lastLen = len;
     parts.push(`<line class="kq-tick" x1="${c2(xx)}" x2="${c2(xx)}" y1="${m.t + ph}" y2="${m.t + ph + 5}"/>`);
     parts.push(`<text class="kq-axis" x="${c2(xx)}" y="${m.t + ph + 18}" text-anchor="middle">${k}</text>`);
   }
   parts.push(`<text class="kq-axis-title" x="${m.l + pw / 2}" y="${H - 6}" text-anchor="middle">K (colours, log₂ scale)</text>`);
 
-  // Reference lines: the original as a lossless PNG, and the input file itself.
+  // Reference lines: the original as a lossless PNG, and the original file itself.
   const refs: Array<[string, number, string]> = [
     ['kq-ref-png', img.originalPngBytes, `original PNG ${formatBytes(img.originalPngBytes)}`],
-    ['kq-ref-input', img.originalBytes, `input file ${formatBytes(img.originalBytes)}`],
+    ['kq-ref-input', img.originalBytes, `original file ${formatBytes(img.originalBytes)}`],
   ];
   // Their sizes are named in the legend, not on the lines, where labels would collide with the data.
   for (const [cls, bytes, label] of refs) {
@@ -275,10 +319,10 @@ function renderChart(img: ReportImage, results: ReportResult[]): string {
   parts.push(`<path class="kq-line-psnr" d="${line(points.map((p) => [x(p.lk), yP(p.r.row.psnrDb)]))}"/>`);
   for (const p of points) {
     const tip = escapeHtml(
-      `K = ${p.r.row.k}: ${formatBytes(p.r.row.outputBytes)} (${formatPct(p.r.row.pctOfOriginalPng)} of PNG), PSNR ${formatPsnr(p.r.row.psnrDb)}`,
+      `K = ${p.r.row.k}: ${formatBytes(p.r.row.outputBytes)} (${formatPct(p.r.row.pctOfOriginalPng)} of original PNG), PSNR ${formatPsnr(p.r.row.psnrDb)}`,
     );
-    parts.push(`<circle class="kq-dot-bytes" data-ki="${p.ki}" cx="${c2(x(p.lk))}" cy="${c2(yB(p.r.row.outputBytes))}" r="4.5"><title>${tip}</title></circle>`);
-    parts.push(`<circle class="kq-dot-psnr" data-ki="${p.ki}" cx="${c2(x(p.lk))}" cy="${c2(yP(p.r.row.psnrDb))}" r="4.5"><title>${tip}</title></circle>`);
+    parts.push(`<circle class="kq-dot-bytes" data-ki="${p.ki}" cx="${c2(x(p.lk))}" cy="${c2(yB(p.r.row.outputBytes))}" r="${layout.dot}"><title>${tip}</title></circle>`);
+    parts.push(`<circle class="kq-dot-psnr" data-ki="${p.ki}" cx="${c2(x(p.lk))}" cy="${c2(yP(p.r.row.psnrDb))}" r="${layout.dot}"><title>${tip}</title></circle>`);
   }
   // Click targets: the band around each K selects it.
   points.forEach((p, i) => {
@@ -288,16 +332,45 @@ function renderChart(img: ReportImage, results: ReportResult[]): string {
   });
 
   // Legend.
-  const lg = (xx: number, yy: number, cls: string, text: string, dot: boolean): string =>
+  const lg = ([xx, yy]: [number, number], cls: string, text: string, dot: boolean): string =>
     `<g class="kq-legend" transform="translate(${xx} ${yy})"><line class="${cls}" x1="0" x2="22" y1="0" y2="0"/>` +
     (dot ? `<circle class="${cls === 'kq-line-bytes' ? 'kq-dot-bytes' : 'kq-dot-psnr'}" cx="11" cy="0" r="4"/>` : '') +
     `<text x="28" y="0" dominant-baseline="middle">${escapeHtml(text)}</text></g>`;
-  parts.push(lg(m.l, 14, 'kq-line-bytes', 'file size (left axis)', true));
-  parts.push(lg(m.l + 200, 14, 'kq-line-psnr', 'PSNR (right axis)', true));
-  parts.push(lg(m.l, 33, 'kq-ref-png', refs[0][2], false));
-  parts.push(lg(m.l + 200, 33, 'kq-ref-input', refs[1][2], false));
+  parts.push(lg(layout.legend[0], 'kq-line-bytes', 'file size (left axis)', true));
+  parts.push(lg(layout.legend[1], 'kq-line-psnr', 'PSNR (right axis)', true));
+  parts.push(lg(layout.legend[2], 'kq-ref-png', refs[0][2], false));
+  parts.push(lg(layout.legend[3], 'kq-ref-input', refs[1][2], false));
   parts.push('</svg>');
   return parts.join('\n');
+}
+
+/** 1,234.57 — a number with fixed digits and the same separators as formatInt. */
+function formatNum(n: number, digits: number): string {
+  if (!Number.isFinite(n)) return '—';
+  const [int, frac] = n.toFixed(digits).split('.');
+  return int.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (frac ? '.' + frac : '');
+}
+
+const isDataUrl = (path: string): boolean => /^data:/i.test(path);
+const isAbsolutePath = (path: string): boolean => path.startsWith('/') || /^[a-z]:[\\/]/i.test(path);
+const fileName = (path: string): string => path.split(/[\\/]/).pop() || path;
+
+/** The image's path as the page refers to it (relative to the report), or its file name. */
+function shownPath(res: ReportResult): string {
+  if (res.image && !isDataUrl(res.image) && !isAbsolutePath(res.image)) return res.image;
+  return fileName(res.row.output);
+}
+
+/** The classic notebook's storage estimate, explained: it is no file size. */
+function storageNote(r: ResultRow): string {
+  if (!(r.paletteStorageBytes > 0) || !(r.k > 0)) return '';
+  const bits = Math.ceil(Math.log2(r.k));
+  const perColour = (r.paletteStorageBytes - Math.ceil((r.width * r.height * bits) / 8)) / r.k === 4 ? 4 : 3;
+  return (
+    `<p class="kq-extras kq-estimate">Uncompressed estimate ${escapeHtml(formatBytes(r.paletteStorageBytes))} ` +
+    `(${formatInt(r.paletteStorageBytes)} bytes): ⌈log₂ K⌉ = ${bits} bit${bits === 1 ? '' : 's'} a pixel plus ${perColour} bytes a palette colour, ` +
+    `the classic notebook's figure before any compression; the file above is compressed.</p>`
+  );
 }
 
 function renderStats(img: ReportImage, res: ReportResult, ki: number): string {
@@ -305,27 +378,30 @@ function renderStats(img: ReportImage, res: ReportResult, ki: number): string {
   if (failed(res)) {
     return `<div class="kq-per-k kq-stats" data-ki="${ki}"${hiddenUnlessFirst(ki)}><p class="kq-error" role="alert"><strong>K = ${r.k} failed:</strong> ${escapeHtml(r.error ?? '')}</p></div>`;
   }
-  const tile = (label: string, value: string, title?: string): string =>
-    `<div class="kq-stat"${title ? ` title="${escapeHtml(title)}"` : ''}><span class="kq-stat-label">${label}</span><span class="kq-stat-value">${escapeHtml(value)}</span></div>`;
+  // The second line of a tile carries what used to hide in tooltips: exact bytes and the MSE.
+  const tile = (label: string, value: string, sub: string): string =>
+    `<div class="kq-stat"><span class="kq-stat-label">${label}</span><span class="kq-stat-value">${escapeHtml(value)}</span>` +
+    (sub ? `<span class="kq-stat-sub">${escapeHtml(sub)}</span>` : '') +
+    '</div>';
   const extras = [
-    r.output && r.output !== '-' ? `<a href="${escapeHtml(pathToRelativeUrl(res.image))}">${escapeHtml(r.output)}</a>` : '',
+    r.output && r.output !== '-' && res.image ? `image <a href="${escapeHtml(pathToRelativeUrl(res.image))}">${escapeHtml(shownPath(res))}</a>` : '',
     `${formatInt(r.iterations)} iteration${r.iterations === 1 ? '' : 's'}`,
     `fit ${fmtNum(r.fitMs, 0)} ms`,
     `inertia ${Number.isFinite(r.inertia) ? r.inertia.toExponential(3) : '—'}`,
     `seed ${escapeHtml(String(r.seed))}`,
-    `palette storage estimate ${formatBytes(r.paletteStorageBytes)}`,
   ].filter(Boolean);
   const warnings = (r.warnings ?? []).map((w) => `<p class="kq-warning">⚠ ${escapeHtml(w)}</p>`).join('');
   return [
     `<div class="kq-per-k kq-stats" data-ki="${ki}"${hiddenUnlessFirst(ki)}>`,
     '<div class="kq-stat-row">',
-    tile('Colours used', formatInt(r.coloursUsed)),
+    tile('Colours used', formatInt(r.coloursUsed), r.coloursUsed !== r.k ? `of K = ${r.k}` : ''),
     tile('File size', formatBytes(r.outputBytes), `${formatInt(r.outputBytes)} bytes`),
-    tile('Of original file', formatPct(r.pctOfInput), `original file: ${formatInt(img.originalBytes)} bytes`),
-    tile('Of original PNG', formatPct(r.pctOfOriginalPng), `original as PNG: ${formatInt(img.originalPngBytes)} bytes`),
-    tile('PSNR', formatPsnr(r.psnrDb), `MSE ${fmtNum(r.mse, 3)} a channel`),
+    tile(LABEL_PCT_FILE, formatPct(r.pctOfInput), `of ${formatInt(img.originalBytes)} bytes`),
+    tile(LABEL_PCT_PNG, formatPct(r.pctOfOriginalPng), `of ${formatInt(img.originalPngBytes)} bytes`),
+    tile('PSNR', formatPsnr(r.psnrDb), `MSE ${formatNum(r.mse, 2)} a channel`),
     '</div>',
     `<p class="kq-extras">${extras.join(' · ')}</p>`,
+    storageNote(r),
     warnings,
     '</div>',
   ].join('');
@@ -372,31 +448,34 @@ function renderPalette(res: ReportResult, ki: number): string {
 }
 
 function renderTable(img: ReportImage, results: ReportResult[]): string {
+  // The row's K is a toggle button (announced as such, reachable by Tab); the whole row takes clicks too.
+  const kCell = (k: number, ki: number): string =>
+    `<th scope="row"><button type="button" class="kq-rowbtn" data-ki="${ki}" data-goto="${ki}" aria-pressed="${ki === 0}" aria-label="Show K = ${k}">${k}</button></th>`;
   const rows = results.map((res, ki) => {
     const r = res.row;
     if (failed(res)) {
-      return `<tr class="kq-row kq-row-failed" data-ki="${ki}" data-goto="${ki}" tabindex="0"><th scope="row">${r.k}</th><td colspan="5" class="kq-error-cell">${escapeHtml(r.error ?? '')}</td></tr>`;
+      return `<tr class="kq-row kq-row-failed" data-ki="${ki}" data-goto="${ki}">${kCell(r.k, ki)}<td colspan="5" class="kq-error-cell">${escapeHtml(r.error ?? '')}</td></tr>`;
     }
     return (
-      `<tr class="kq-row" data-ki="${ki}" data-goto="${ki}" tabindex="0"><th scope="row">${r.k}</th>` +
+      `<tr class="kq-row" data-ki="${ki}" data-goto="${ki}">${kCell(r.k, ki)}` +
       `<td>${formatInt(r.coloursUsed)}</td>` +
       `<td title="${formatInt(r.outputBytes)} bytes">${formatBytes(r.outputBytes)}</td>` +
       `<td>${formatPct(r.pctOfInput)}</td><td>${formatPct(r.pctOfOriginalPng)}</td>` +
-      `<td>${formatPsnr(r.psnrDb)}</td></tr>`
+      `<td>${r.psnrDb === Infinity ? '∞' : fmtNum(r.psnrDb, 2)}</td></tr>`
     );
   });
   return [
-    '<div class="kq-table-wrap"><table class="kq-table">',
-    '<thead><tr><th scope="col">K</th><th scope="col">Colours</th><th scope="col">Size</th><th scope="col">% of original</th><th scope="col">% of PNG</th><th scope="col">PSNR</th></tr></thead>',
+    `<div class="kq-table-wrap"><table class="kq-table">`,
+    `<thead><tr><th scope="col">K</th><th scope="col">Colours</th><th scope="col">Size</th><th scope="col">${LABEL_PCT_FILE}</th><th scope="col">${LABEL_PCT_PNG}</th><th scope="col">PSNR (dB)</th></tr></thead>`,
     '<tbody>',
-    `<tr class="kq-ref"><th scope="row">input file</th><td></td><td title="${formatInt(img.originalBytes)} bytes">${formatBytes(img.originalBytes)}</td><td>100%</td><td>${img.originalPngBytes > 0 ? formatPct((100 * img.originalBytes) / img.originalPngBytes) : '—'}</td><td></td></tr>`,
-    `<tr class="kq-ref"><th scope="row">as PNG</th><td></td><td title="${formatInt(img.originalPngBytes)} bytes">${formatBytes(img.originalPngBytes)}</td><td>${img.originalBytes > 0 ? formatPct((100 * img.originalPngBytes) / img.originalBytes) : '—'}</td><td>100%</td><td></td></tr>`,
+    `<tr class="kq-ref"><th scope="row" colspan="2">original file</th><td title="${formatInt(img.originalBytes)} bytes">${formatBytes(img.originalBytes)}</td><td>100%</td><td>${img.originalPngBytes > 0 ? formatPct((100 * img.originalBytes) / img.originalPngBytes) : '—'}</td><td></td></tr>`,
+    `<tr class="kq-ref"><th scope="row" colspan="2">original PNG</th><td title="${formatInt(img.originalPngBytes)} bytes">${formatBytes(img.originalPngBytes)}</td><td>${img.originalBytes > 0 ? formatPct((100 * img.originalPngBytes) / img.originalBytes) : '—'}</td><td>100%</td><td></td></tr>`,
     ...rows,
     '</tbody></table></div>',
   ].join('\n');
 }
 
-function renderInput(img: ReportImage, index: number): string {
+function renderInput(img: ReportImage, index: number, barName: string): string {
   const results = [...img.results].sort((a, b) => a.row.k - b.row.k);
   const n = results.length;
   const name = escapeHtml(img.input);
@@ -409,21 +488,26 @@ function renderInput(img: ReportImage, index: number): string {
   const aspect = img.width > 0 && img.height > 0 ? ` style="--kq-aspect:${(img.width / img.height).toFixed(4)}"` : '';
   const kLabel = n ? `K = ${results[0].row.k}` : 'no results';
 
+  // The bar names its input: with several inputs it is the one thing that says which one the bar
+  // (and the ← → keys, which act on the section that fills the window) controls.
+  const barId = `<span class="kq-control-id"><span class="kq-control-name" title="${name}">${escapeHtml(barName)}</span>`;
   const control =
     n > 1
       ? [
-          '<div class="kq-control">',
-          `<output class="kq-kout kq-klabel" aria-live="polite">${kLabel}</output>`,
+          `<div class="kq-control" role="group" aria-label="${escapeHtml(`K for ${img.input}`)}">`,
+          `${barId}<output class="kq-kout kq-klabel" aria-live="polite">${kLabel}</output></span>`,
+          '<span class="kq-slider">',
           '<button type="button" class="kq-step kq-prev" aria-label="Smaller K">◀</button>',
           `<input type="range" class="kq-range" min="0" max="${n - 1}" step="1" value="0" aria-label="K for ${name}" aria-valuetext="${escapeHtml(kLabel)}">`,
           '<button type="button" class="kq-step kq-next" aria-label="Larger K">▶</button>',
+          '</span>',
           '<div class="kq-control-sub">',
           `<div class="kq-ticks" role="group" aria-label="K values">${results.map((r, ki) => `<button type="button" data-ki="${ki}" data-goto="${ki}">${r.row.k}</button>`).join('')}</div>`,
           '<span class="kq-hint">slider, buttons or ← → keys</span>',
           '</div>',
           '</div>',
         ].join('')
-      : `<div class="kq-control kq-control-single"><output class="kq-kout kq-klabel">${kLabel}</output></div>`;
+      : `<div class="kq-control kq-control-single">${barId}<output class="kq-kout kq-klabel">${kLabel}</output></span></div>`;
 
   const quantImgs = results
     .map((res, ki) =>
@@ -443,7 +527,7 @@ function renderInput(img: ReportImage, index: number): string {
   return [
     `<section class="kq-input${small}" id="kq-input-${index}" data-input="${index}"${aspect} aria-labelledby="kq-title-${index}">`,
     `<header class="kq-input-head"><h2 id="kq-title-${index}">${name}</h2>`,
-    `<p class="kq-meta">${img.width}×${img.height} px · input file ${formatBytes(img.originalBytes)} · as PNG ${formatBytes(img.originalPngBytes)} · ${n} result${n === 1 ? '' : 's'}</p></header>`,
+    `<p class="kq-meta">${img.width}×${img.height} px · original file ${formatBytes(img.originalBytes)} · original PNG ${formatBytes(img.originalPngBytes)} · ${n} result${n === 1 ? '' : 's'}</p></header>`,
     control,
     `<div class="kq-stats-wrap">${results.map((r, ki) => renderStats(img, r, ki)).join('\n')}</div>`,
     '<div class="kq-card kq-compare-card">',
@@ -455,7 +539,7 @@ function renderInput(img: ReportImage, index: number): string {
     '</div>',
     '<div class="kq-split" hidden>',
     `<div class="kq-split-frame kq-imgbox" style="--split:50%"><img class="kq-img kq-split-base" draggable="false" src="${originalUrl}" ${dims} alt="${escapeHtml(`${img.input}, original`)}">`,
-    `<img class="kq-img kq-split-top" draggable="false" src="${first ? escapeHtml(pathToRelativeUrl(first.image)) : originalUrl}" ${dims} alt="${escapeHtml(`${img.input}, quantized`)}">`,
+    `<img class="kq-img kq-split-top" draggable="false" src="${first ? escapeHtml(pathToRelativeUrl(first.image)) : originalUrl}" ${dims} alt="${escapeHtml(`${img.input}, quantized with ${kLabel}`)}">`,
     `<span class="kq-split-line" aria-hidden="true"></span><span class="kq-tag kq-tag-left">Original</span><span class="kq-tag kq-tag-right kq-klabel">${kLabel}</span></div>`,
     '<input type="range" class="kq-split-range" min="0" max="100" step="0.5" value="50" aria-label="Split position: original on the left, quantized on the right">',
     '</div>',
@@ -464,8 +548,8 @@ function renderInput(img: ReportImage, index: number): string {
     results.map((r, ki) => renderPalette(r, ki)).join('\n'),
     '</div>',
     '<div class="kq-pair">',
-    `<div class="kq-card"><div class="kq-card-head"><h3>Size and quality against K</h3></div>${renderChart(img, results)}</div>`,
-    `<div class="kq-card"><div class="kq-card-head"><h3>Sizes</h3><span class="kq-note">click a row to show it</span></div>${renderTable(img, results)}</div>`,
+    `<div class="kq-card"><div class="kq-card-head"><h3>Size and quality against K</h3></div>${renderCharts(img, results)}</div>`,
+    `<div class="kq-card"><div class="kq-card-head"><h3>Sizes</h3><span class="kq-note">click a row to show its K</span></div>${renderTable(img, results)}</div>`,
     '</div>',
     '<div class="kq-card kq-clouds-card">',
     '<div class="kq-card-head"><h3>Colour space</h3>',
@@ -479,6 +563,35 @@ function renderInput(img: ReportImage, index: number): string {
 }
 
 // ─── the page ────────────────────────────────────────────────────────────────────────────────────
+
+/** Each input's name for its K bar: the file name, or the whole input where file names repeat. */
+function barNames(images: ReportImage[]): string[] {
+  const short = images.map((img) => fileName(img.input) || img.input);
+  return short.map((s, i) => (short.indexOf(s) !== short.lastIndexOf(s) ? images[i].input : s));
+}
+
+/**
+ * What it takes to share the page: it shows its images by paths relative to itself, so the
+ * folders that hold them go with it; data: URLs travel inside it; absolute paths work here only.
+ */
+export function shareNote(images: ReportImage[]): string {
+  const paths = images.flatMap((img) => [img.original, ...img.results.map((r) => r.image)]).filter((p) => p && !isDataUrl(p));
+  const absolute = paths.some(isAbsolutePath);
+  const outside = [...new Set(paths.filter((p) => !isAbsolutePath(p) && /^(\.\.\/)+/.test(p)).map((p) => p.slice(0, p.lastIndexOf('/') + 1)))].sort();
+  const notes = ['This page works offline.'];
+  if (paths.length === 0) {
+    notes.push('Its images are inside it: the file alone can be shared.');
+  } else if (outside.length === 0) {
+    notes.push("It shows its images by paths relative to its own folder: to share it, share that folder (zip it), not the page alone.");
+  } else {
+    const listed = outside.length > 3 ? `${outside.slice(0, 3).join(', ')} and ${outside.length - 3} more` : outside.join(', ');
+    notes.push(
+      `It shows images from outside its folder (${listed}) by relative paths: to share it, share its folder together with ${outside.length === 1 ? 'that folder' : 'those folders'}, keeping them in the same places relative to each other.`,
+    );
+  }
+  if (absolute) notes.push('Some images are referenced by absolute paths and show on this machine only.');
+  return notes.join(' ');
+}
 
 /** The data the page's script reads: per input the sample, per result its image, palette and labels. */
 function pageData(images: ReportImage[]): unknown {
@@ -527,7 +640,8 @@ export function renderHtmlReport(images: ReportImage[], options: HtmlReportOptio
     images.length > 1
       ? `<nav class="kq-nav" aria-label="Inputs"><ol>${images.map((img, i) => `<li><a href="#kq-input-${i}">${escapeHtml(img.input)}</a></li>`).join('')}</ol></nav>`
       : '';
-  const body = images.length ? images.map(renderInput).join('\n') : '<p class="kq-empty">No inputs in this report.</p>';
+  const names = barNames(images);
+  const body = images.length ? images.map((img, i) => renderInput(img, i, names[i])).join('\n') : '<p class="kq-empty">No inputs in this report.</p>';
   return [
     '<!doctype html>',
     '<html lang="en">',
@@ -542,7 +656,7 @@ export function renderHtmlReport(images: ReportImage[], options: HtmlReportOptio
     `<header class="kq-page-head"><h1>${escapeHtml(title)}</h1><p class="kq-meta">${images.length} input${images.length === 1 ? '' : 's'} · ${results} result${results === 1 ? '' : 's'} · colours by exact k-means</p></header>`,
     nav,
     `<main>${body}</main>`,
-    '<footer class="kq-foot">Made by kquant. This page works offline; images are referenced relative to it, so zip the folder to share it.</footer>',
+    `<footer class="kq-foot">Made by kquant. ${escapeHtml(shareNote(images))}</footer>`,
     `<script type="application/json" id="kq-data">${jsonForScript(pageData(images))}</script>`,
     `<script>${SCRIPT}</script>`,
     '</body>',
@@ -569,22 +683,26 @@ code,.kq-mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation
 .kq-card-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:6px 14px;margin-bottom:10px}
 .kq-control{position:sticky;top:0;z-index:5;display:flex;flex-wrap:wrap;align-items:center;gap:8px 12px;background:rgba(255,255,255,.96);
 border:1px solid var(--line);border-radius:10px;padding:10px 14px;margin:0 0 12px;box-shadow:0 2px 8px rgba(31,35,40,.08);backdrop-filter:blur(4px)}
+.kq-control-id{display:flex;flex-direction:column;min-width:0;max-width:100%;line-height:1.2}
+.kq-control-name{font-size:.8rem;color:var(--muted);white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:18rem}
 .kq-kout{font-size:1.5rem;font-weight:700;font-variant-numeric:tabular-nums;min-width:6.5ch}
-.kq-range{flex:1 1 140px;min-width:100px;accent-color:var(--accent);height:28px}
+.kq-slider{display:flex;flex-wrap:nowrap;align-items:center;gap:8px;flex:1 1 200px;min-width:0}
+.kq-range{flex:1 1 auto;width:0;min-width:60px;accent-color:var(--accent);height:28px;margin:0}
 .kq-step,.kq-ticks button{font:inherit;border:1px solid var(--line);background:#fff;color:var(--fg);border-radius:6px;cursor:pointer}
-.kq-step{width:34px;height:30px}.kq-step:disabled{opacity:.4;cursor:default}
+.kq-step{flex:none;width:34px;height:30px}.kq-step:disabled{opacity:.4;cursor:default}
 .kq-control-sub{display:flex;flex-wrap:wrap;align-items:center;gap:6px 12px;flex-basis:100%}
 .kq-ticks{display:flex;flex-wrap:wrap;gap:4px;flex:1 1 auto}
 .kq-ticks button{font-size:.8rem;padding:2px 8px;font-variant-numeric:tabular-nums}
 .kq-ticks button.current{background:var(--accent);border-color:var(--accent);color:#fff}
 .kq-step:hover,.kq-ticks button:hover{border-color:var(--accent)}
-.kq-step:focus-visible,.kq-ticks button:focus-visible,.kq-row:focus-visible{outline:2px solid var(--accent);outline-offset:1px}
+.kq-step:focus-visible,.kq-ticks button:focus-visible,.kq-rowbtn:focus-visible{outline:2px solid var(--accent);outline-offset:1px}
 .kq-hint{margin-left:auto}
 .kq-stat-row{display:grid;grid-template-columns:repeat(auto-fit,minmax(130px,1fr));gap:8px;margin-bottom:6px}
 .kq-stat{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:8px 12px;display:flex;flex-direction:column}
 .kq-stat-label{font-size:.75rem;text-transform:uppercase;letter-spacing:.04em;color:var(--muted)}
 .kq-stat-value{font-size:1.25rem;font-weight:650;font-variant-numeric:tabular-nums}
-.kq-stats{margin-bottom:12px}.kq-extras a{color:var(--accent);overflow-wrap:anywhere}
+.kq-stat-sub{font-size:.8rem;color:var(--muted);font-variant-numeric:tabular-nums}
+.kq-stats{margin-bottom:12px}.kq-extras a{color:var(--accent);overflow-wrap:anywhere}.kq-estimate{margin-top:2px;font-size:.8rem}
 .kq-warning{margin:4px 0 0;color:#9a6700;font-size:.875rem}
 .kq-error{background:#ffebe9;border:1px solid #ffcecb;color:#82071e;border-radius:8px;padding:8px 12px;margin:0}
 .kq-side{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:14px}
@@ -616,7 +734,10 @@ background:repeating-conic-gradient(#e6e9ed 0 25%,#fff 0 50%) 0 0/16px 16px}
 .kq-more{margin:10px 0 4px;font-size:.85rem;color:var(--muted)}
 .kq-minichips{display:flex;flex-wrap:wrap;gap:2px}.kq-minichips span{width:14px;height:14px;border-radius:2px;box-shadow:inset 0 0 0 1px rgba(0,0,0,.12)}
 .kq-pair{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,460px),1fr));gap:0 16px}
-.kq-chart{display:block;width:100%;height:auto;font-size:12px;font-family:inherit}
+.kq-chart-box{container:kq-chart/inline-size}
+.kq-chart{display:block;width:100%;height:auto;font-size:13px;font-family:inherit}
+.kq-chart-narrow{display:none;font-size:12.8px;max-width:400px;margin:0 auto}
+@container kq-chart (max-width:549.98px){.kq-chart-wide{display:none}.kq-chart-narrow{display:block}}
 .kq-chart text{fill:var(--fg)}.kq-chart .kq-axis{fill:var(--muted)}.kq-chart .kq-axis-title{fill:var(--muted)}
 .kq-plot{fill:#fff;stroke:var(--line)}.kq-grid{stroke:var(--soft)}.kq-tick{stroke:var(--line)}
 .kq-chart .kq-axis-bytes{fill:var(--bytes)}.kq-chart .kq-axis-psnr{fill:var(--psnr)}
@@ -626,20 +747,26 @@ background:repeating-conic-gradient(#e6e9ed 0 25%,#fff 0 50%) 0 0/16px 16px}
 .kq-ref-png{stroke:var(--ref);stroke-width:1.5;stroke-dasharray:6 4}.kq-ref-input{stroke:var(--ref);stroke-width:1.5;stroke-dasharray:1.5 3}
 .kq-kline{stroke:var(--accent);stroke-width:8;opacity:0}.kq-kline.current{opacity:.14}
 .kq-hit{fill:transparent;cursor:pointer}
-.kq-table-wrap{overflow-x:auto}
+.kq-table-wrap{overflow-x:auto;container-type:inline-size;
+background:linear-gradient(to right,var(--card) 30%,rgba(255,255,255,0)) left/24px 100% no-repeat local,linear-gradient(to left,var(--card) 30%,rgba(255,255,255,0)) right/24px 100% no-repeat local,
+radial-gradient(farthest-side at 0 50%,rgba(31,35,40,.22),transparent) left/12px 100% no-repeat scroll,radial-gradient(farthest-side at 100% 50%,rgba(31,35,40,.22),transparent) right/12px 100% no-repeat scroll}
 .kq-table{border-collapse:collapse;width:100%;font-size:.9rem;font-variant-numeric:tabular-nums}
 .kq-table th,.kq-table td{padding:5px 10px;text-align:right;border-bottom:1px solid var(--soft);white-space:nowrap}
-.kq-table thead th{color:var(--muted);font-weight:600;border-bottom:1px solid var(--line)}
+.kq-table thead th{color:var(--muted);font-weight:600;border-bottom:1px solid var(--line);white-space:normal;vertical-align:bottom;line-height:1.2}
 .kq-table th[scope=row]{font-weight:650}
+.kq-rowbtn{font:inherit;font-weight:inherit;color:inherit;background:none;border:0;border-radius:4px;padding:0 2px;margin:0 -2px;cursor:pointer}
 .kq-row{cursor:pointer}.kq-row:hover{background:var(--bg)}.kq-row.current{background:#ddf4ff}.kq-row.current th{color:var(--accent)}
 .kq-ref th,.kq-ref td{color:var(--muted);font-weight:400!important;font-style:italic}
+@container (max-width:470px){.kq-table{font-size:.8rem}.kq-table th,.kq-table td{padding:4px}}
+@container (max-width:330px){.kq-table{font-size:.75rem}.kq-table th,.kq-table td{padding:4px 3px}}
 .kq-error-cell{color:#82071e;text-align:left!important;white-space:normal!important}
 .kq-clouds{display:grid;grid-template-columns:repeat(auto-fit,minmax(220px,1fr));gap:14px}
-.kq-cloud-fig{margin:0}.kq-cloud{display:block;width:100%;height:auto;border-radius:6px}
+.kq-cloud-fig{margin:0}.kq-cloud{display:block;width:100%;height:auto;aspect-ratio:440/412;border-radius:6px}
 .kq-empty{color:var(--muted);font-style:italic}
 .kq-foot{margin-top:24px}
 [hidden]{display:none!important}
-@media (max-width:640px){body{padding:12px}.kq-hint{display:none}.kq-kout{font-size:1.25rem}}
+@media (max-width:640px){body{padding:10px 10px 32px}.kq-hint{display:none}.kq-kout{font-size:1.25rem}
+.kq-card{padding:12px}.kq-control{padding:8px 10px;gap:6px 10px}}
 `;
 
 // Plain ES2017 so any current browser runs it; no template literals (this lives inside one).
@@ -661,14 +788,23 @@ const SCRIPT = `
   }
   function each(root, sel, fn) { Array.prototype.forEach.call(root.querySelectorAll(sel), fn); }
 
-  // Colour-space plot: Red across, Green or Blue up, 0..255 on both, a square plot area.
+  // Colour-space plot: Red across, Green or Blue up, 0..255 on both, a square plot area. Drawn in
+  // these units, scaled to a backing store of the canvas's size on screen times devicePixelRatio.
   var M = { l: 72, r: 20, t: 14, b: 50 }, PW = 348, PH = 348, SW = M.l + PW + M.r, SH = M.t + PH + M.b;
   function px(v) { return M.l + (v / 255) * PW; }
   function py(v) { return M.t + PH - (v / 255) * PH; }
+  // Sizes the backing store to the pixels the canvas covers; true when it changed.
+  function fit(cv) {
+    var w = cv.getBoundingClientRect().width || SW, dpr = window.devicePixelRatio || 1;
+    var bw = Math.max(1, Math.round(w * dpr)), bh = Math.max(1, Math.round((bw * SH) / SW));
+    if (cv.width === bw && cv.height === bh) return false;
+    cv.width = bw; cv.height = bh;
+    return true;
+  }
   function frame(cv) {
     var ctx = cv.getContext('2d');
-    var plane = cv.getAttribute('data-plane');
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    var plane = cv.getAttribute('data-plane'), s = cv.width / SW;
+    ctx.setTransform(s, 0, 0, s, 0, 0);
     ctx.fillStyle = '#ffffff'; ctx.fillRect(0, 0, SW, SH);
     ctx.fillStyle = '#e9ecf0'; ctx.fillRect(M.l, M.t, PW, PH);
     ctx.strokeStyle = '#f7f8fa'; ctx.lineWidth = 1;
@@ -684,6 +820,8 @@ const SCRIPT = `
     [0, 128, 255].forEach(function (v) { ctx.fillText(String(v), M.l - 6, py(v)); });
     ctx.save(); ctx.translate(16, M.t + PH / 2); ctx.rotate(-Math.PI / 2);
     ctx.textAlign = 'center'; ctx.fillText((plane === 'rb' ? 'Blue' : 'Green') + ' \\u2192', 0, 0); ctx.restore();
+    // Dots and discs stay inside the plot area, off the axes and their labels.
+    ctx.save(); ctx.beginPath(); ctx.rect(M.l, M.t, PW, PH); ctx.clip();
     return ctx;
   }
   function drawOriginal(st, cv) {
@@ -693,6 +831,7 @@ const SCRIPT = `
       ctx.fillStyle = 'rgb(' + r + ',' + g + ',' + b + ')';
       ctx.beginPath(); ctx.arc(px(r), py(plane === 'rb' ? b : g), 2.2, 0, 6.2832); ctx.fill();
     }
+    ctx.restore();
     cv.setAttribute('data-dots', String(n));
   }
   // The quantized sample sits on the palette's colours only: one disc per colour, area by count.
@@ -711,6 +850,7 @@ const SCRIPT = `
       ctx.fillStyle = 'rgb(' + c[0] + ',' + c[1] + ',' + c[2] + ')';
       ctx.beginPath(); ctx.arc(px(c[0]), py(plane === 'rb' ? c[2] : c[1]), rad, 0, 6.2832); ctx.fill(); ctx.stroke();
     });
+    ctx.restore();
     cv.setAttribute('data-dots', String(order.length));
   }
 
@@ -730,11 +870,15 @@ const SCRIPT = `
     each(sec, '.kq-klabel', function (el) { el.textContent = label; });
     sec.setAttribute('data-k', String(res.k));
     if (st.range) { st.range.value = String(ki); st.range.setAttribute('aria-valuetext', label); }
+    // A step button that goes disabled under focus would drop it to the page: hand it to the slider.
+    var focused = document.activeElement;
     if (st.prev) st.prev.disabled = ki === 0;
     if (st.next) st.next.disabled = ki === n - 1;
+    if (focused && focused.disabled && st.range) st.range.focus();
     if (st.splitTop) {
       st.splitTop.hidden = !res.image;
       if (res.image && st.splitTop.getAttribute('src') !== res.image) st.splitTop.setAttribute('src', res.image);
+      st.splitTop.setAttribute('alt', st.input.input + ', quantized with ' + label);
     }
     each(sec, 'canvas.kq-cloud[data-kind="quant"]', function (cv) { drawQuantized(st, cv, res); });
   }
@@ -749,11 +893,7 @@ const SCRIPT = `
     if (st.prev) st.prev.addEventListener('click', function () { setK(st, st.ki - 1); });
     if (st.next) st.next.addEventListener('click', function () { setK(st, st.ki + 1); });
     each(sec, '[data-goto]', function (el) {
-      var go = function () { setK(st, Number(el.getAttribute('data-goto'))); };
-      el.addEventListener('click', go);
-      if (el.tagName === 'TR') el.addEventListener('keydown', function (e) {
-        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); go(); }
-      });
+      el.addEventListener('click', function () { setK(st, Number(el.getAttribute('data-goto'))); });
     });
     var split = sec.querySelector('.kq-split'), side = sec.querySelector('.kq-side');
     each(sec, '.kq-modes input', function (radio) {
@@ -784,12 +924,37 @@ const SCRIPT = `
       splitFrame.addEventListener('pointerup', function () { dragging = false; });
       splitFrame.addEventListener('pointercancel', function () { dragging = false; });
     }
+    each(sec, 'canvas.kq-cloud', function (cv) { fit(cv); });
     each(sec, 'canvas.kq-cloud[data-kind="orig"]', function (cv) { drawOriginal(st, cv); });
     setK(st, 0);
   });
 
-  // Arrow keys flip K in the input that fills most of the window, unless a control has focus
-  // (a focused slider moves itself; a radio or text field keeps its own arrows).
+  // A canvas that changes size on screen, or moves to a screen of another pixel density, is drawn again.
+  function refit() {
+    states.forEach(function (st) {
+      each(st.sec, 'canvas.kq-cloud', function (cv) {
+        if (!fit(cv)) return;
+        if (cv.getAttribute('data-kind') === 'orig') drawOriginal(st, cv);
+        else if (st.ki >= 0) drawQuantized(st, cv, st.input.results[st.ki]);
+      });
+    });
+  }
+  var refitQueued = false;
+  function queueRefit() {
+    if (refitQueued) return;
+    refitQueued = true;
+    requestAnimationFrame(function () { refitQueued = false; refit(); });
+  }
+  if (window.ResizeObserver) {
+    var ro = new ResizeObserver(queueRefit);
+    each(document, 'canvas.kq-cloud', function (cv) { ro.observe(cv); });
+  }
+  window.addEventListener('resize', queueRefit);
+
+  // Arrow keys flip K in the input that fills most of the window while the page itself has focus.
+  // A focused control keeps its arrows (the slider moves itself, a radio or field keeps them, a
+  // link, a button, the table's scroll box or an image scrolls the page) except the K bar's own
+  // buttons: there ← → step through the K of that bar's input, and focus follows to the new K's button.
   function mostVisible() {
     var best = null, bestH = 0, vh = window.innerHeight;
     states.forEach(function (st) {
@@ -799,15 +964,29 @@ const SCRIPT = `
     });
     return best;
   }
+  function stateOf(el) {
+    for (var i = 0; i < states.length; i++) if (states[i].sec.contains(el)) return states[i];
+    return null;
+  }
   document.addEventListener('keydown', function (e) {
     if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
-    var t = e.target;
-    if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
-    var st = mostVisible();
+    var t = e.target, st = null, barButton = false;
+    if (!t || t === document.body || t === document.documentElement || t === document) {
+      st = mostVisible();
+    } else if (t.tagName === 'BUTTON' && t.closest && t.closest('.kq-control')) {
+      st = stateOf(t);
+      barButton = true;
+    } else {
+      return;
+    }
     if (!st || st.input.results.length < 2) return;
     e.preventDefault();
     setK(st, st.ki + (e.key === 'ArrowRight' ? 1 : -1));
+    if (barButton && t.hasAttribute('data-goto')) {
+      var tick = st.sec.querySelector('.kq-ticks button[data-goto="' + st.ki + '"]');
+      if (tick) tick.focus();
+    }
   });
 })();
 `;
