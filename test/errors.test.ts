@@ -1,7 +1,7 @@
 // Bad input, bad options and unwritable outputs, as a user meets them: the real CLI in a subprocess.
 // Each case checks the exit code, the one line on stderr (`kquant: <file>: <problem>`, no stack)
 // and what is left on disk (no output for a failure, no temporary file, the input untouched).
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -327,6 +327,23 @@ describe('outputs', () => {
       expect(listFiles(out)).toEqual([basename(path)]);
       rmSync(path);
     }
+  });
+
+  it('writes into a pipe or device at the output path, leaving it one (a rename would replace it with a file)', async () => {
+    const fifo = join(dir, 'pipe.png');
+    const received = join(dir, 'received.bin');
+    spawnSync('mkfifo', [fifo]);
+    for (const force of [[], ['--force']]) {
+      const reader = spawn('sh', ['-c', `cat "${fifo}" > "${received}"`]);
+      const ended = new Promise((resolve) => reader.on('exit', resolve));
+      const run = runCli([input, '--colors', '4', '-o', fifo, '-q', ...force]);
+      expect(run.status, run.stderr.toString()).toBe(0);
+      await ended;
+      expect(statSync(fifo).isFIFO()).toBe(true);
+      expect((await sharp(readFileSync(received)).metadata()).format).toBe('png');
+    }
+    rmSync(fifo);
+    rmSync(received);
   });
 
   it('leaves an existing output alone without --force, and replaces it with --force', async () => {

@@ -1,6 +1,6 @@
 // Atomic file output: every file is written under a temporary name in its own directory and
 // renamed into place when complete, so an interrupted run leaves no partial output.
-import { link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { readdirSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { KquantError } from '../core/errors.js';
@@ -28,6 +28,17 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
     await makeFolder(directory);
   } catch (error) {
     throw new KquantError('OUTPUT', `${path}: cannot create the folder ${directory} (${whyNot(error)})`, { cause: error });
+  }
+  // A device or a pipe (a FIFO, /dev/null by another name) is written in place: renaming a file
+  // over it would replace it (as root, even a device node), and there is no file to keep whole.
+  const existing = await stat(path).catch(() => undefined);
+  if (existing && !existing.isFile() && !existing.isDirectory()) {
+    try {
+      await writeFile(path, bytes);
+      return;
+    } catch (error) {
+      throw new KquantError('OUTPUT', `${path}: cannot write (${whyNot(error)})`, { cause: error });
+    }
   }
   // Math.random, not node:crypto: loading crypto took 3.5 ms of every run, for a name that only
   // has to differ from other writers' (and `wx` below refuses one that does not).
