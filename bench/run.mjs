@@ -12,7 +12,7 @@ import { decodeRgb } from './metrics.mjs';
 import { outputOf, rssMethod } from './proc.mjs';
 import { addRatios, formatTable, toCsv } from './report.mjs';
 import { checkTargets } from './targets.mjs';
-import { selectTools } from './tools.mjs';
+import { PYTHON, selectTools } from './tools.mjs';
 
 const ALL_KS = [2, 4, 8, 16, 32, 64, 128, 256, 512, 1024];
 const EXTRAS = ['sweep', 'batch'];
@@ -91,7 +91,7 @@ function environmentNotes() {
     `machine: ${cpu.length} × ${cpu[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; node ${process.version}`,
     `pngquant ${first(outputOf('pngquant', ['--version'])) || '-'}; ` +
       `${first(outputOf('/usr/bin/convert', ['-version'])).replace(/^Version: /, '') || 'ImageMagick -'}; ` +
-      `scikit-learn ${first(outputOf('/usr/bin/python3', ['-c', 'import sklearn; print(sklearn.__version__)'])) || '-'}`,
+      `scikit-learn ${first(outputOf(PYTHON, ['-c', 'import sklearn; print(sklearn.__version__)'])) || '-'}`,
     `peak RSS by ${rssMethod() === 'gnu-time' ? '/usr/bin/time -f %M (GNU time)' : 'polling /proc/PID/status VmHWM every 5 ms'}; ` +
       'wall = whole process, median of runs; inner = the tool\'s own compute time (kquant fitMs, sklearn fit, ' +
       'sharp/image-q in-script)',

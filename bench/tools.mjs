@@ -14,7 +14,8 @@ import { ROOT } from './images.mjs';
 import { outputOf, succeeds } from './proc.mjs';
 
 const NODE = process.execPath;
-const PYTHON = '/usr/bin/python3';
+/** The Python with scikit-learn: Debian's, or another (a venv's) via KQUANT_PYTHON=path/to/python3. */
+export const PYTHON = process.env.KQUANT_PYTHON || '/usr/bin/python3';
 /** The kquant under test: this repository's bin, or another build's via KQUANT_BIN=path/to/kquant.js. */
 export const KQUANT_BIN = process.env.KQUANT_BIN || join(ROOT, 'bin/kquant.js');
 const ADAPTERS = join(ROOT, 'bench/adapters');

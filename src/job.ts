@@ -305,10 +305,16 @@ export async function makeImage(
   onFitted?.();
   // K is the upper bound of the search for the best image under the budget.
   const format = formatOf(spec, input, k);
-  const found = await largestKUnder(prepared, spec.maxBytes, { minK: Math.min(2, k), maxK: k }, { ...fitOptionsFrom(spec), helper }, (q) =>
-    encodeImage(q, format),
-  );
-  if (!found) throw new KquantError('OUTPUT', `${input}: even 2 colours take more than ${spec.maxBytes} bytes as ${format}`);
+  const minK = Math.min(2, k);
+  let smallest = 0;
+  const found = await largestKUnder(prepared, spec.maxBytes, { minK, maxK: k }, { ...fitOptionsFrom(spec), helper }, async (q) => {
+    const bytes = await encodeImage(q, format);
+    if (q.k === minK) smallest = bytes.length;
+    return bytes;
+  });
+  if (!found) {
+    throw new KquantError('OUTPUT', `${input}: even ${minK} colours take ${smallest} bytes as ${format}, more than the ${spec.maxBytes} allowed`);
+  }
   return saveImage(spec, input, found.quantized, found.bytes, format);
 }
 

@@ -1,9 +1,10 @@
 // The CLI as a person or a script runs it: a subprocess of bin/kquant.js.
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHINA, FLOWER, decode, distinctColours, listFiles, runCli, tempDir, threeColourPng } from './helpers.js';
+import { BIN, CHINA, FLOWER, decode, distinctColours, listFiles, runCli, tempDir, threeColourPng } from './helpers.js';
 
 describe('kquant CLI', () => {
   let dir: string;
@@ -282,8 +283,11 @@ describe('kquant --max-bytes', () => {
     const dir = tempDir();
     const run = runCli([CHINA, '--max-bytes', '2k', '-o', join(dir, 'x.png')]);
     expect(run.status).toBe(1);
-    expect(run.stderr.toString().trim()).toMatch(/^kquant: .*china\.jpg: even 2 colours take more than 2000 bytes as png$/);
     expect(listFiles(dir)).toEqual([]);
+    // The message gives the size K = 2 needs.
+    expect(runCli([CHINA, '--colors', '2', '-o', join(dir, 'k2.png'), '-q']).status).toBe(0);
+    const needed = statSync(join(dir, 'k2.png')).size;
+    expect(run.stderr.toString().trim()).toBe(`kquant: ${CHINA}: even 2 colours take ${needed} bytes as png, more than the 2000 allowed`);
   });
 });
 
@@ -322,6 +326,61 @@ describe('kquant --report and --palette', () => {
     const html = readFileSync(join(out, 'r.html'), 'utf8');
     expect(html.indexOf('"x-original.png"')).toBeLessThan(html.indexOf('"x-2-original.png"'));
     expect(readFileSync(join(out, 'p-x.txt'), 'utf8')).not.toBe(readFileSync(join(out, 'p-x-2.txt'), 'utf8'));
+  });
+});
+
+describe('kquant in scripts', () => {
+  it('writes the CSV to standard output with --csv -, the result lines then to standard error', () => {
+    const dir = tempDir();
+    const run = runCli([FLOWER, '--colors', '2,4', '--out-dir', dir, '--csv', '-', '--no-progress']);
+    expect(run.status).toBe(0);
+    const lines = run.stdout.toString().trim().split('\n');
+    expect(lines[0]).toMatch(/^input,k,coloursUsed,/);
+    expect(lines.slice(1).map((line) => line.split(',')[1])).toEqual(['2', '4']);
+    expect(run.stderr.toString()).toMatch(/flower\.jpg K=2: 2 colours/);
+    expect(listFiles(dir)).toEqual(['flower-k2.png', 'flower-k4.png']);
+    for (const clash of [['--json'], ['-o', '-']]) {
+      const refused = runCli([FLOWER, '--colors', '2', '--csv', '-', ...clash]);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr.toString()).toBe(`kquant: --csv - and ${clash.join(' ')} cannot both write to standard output\n`);
+    }
+  });
+
+  it('writes --csv /dev/stdout into standard output redirected to a file, leaving /dev/stdout a link', () => {
+    const dir = tempDir();
+    const captured = join(dir, 'captured.txt');
+    const fd = openSync(captured, 'w');
+    const run = spawnSync(process.execPath, [BIN, FLOWER, '--colors', '2', '--out-dir', dir, '--csv', '/dev/stdout', '-q'], { stdio: ['ignore', fd, 'pipe'] });
+    closeSync(fd);
+    expect(run.stderr.toString()).toBe('');
+    expect(run.status).toBe(0);
+    expect(readFileSync(captured, 'utf8')).toMatch(/^input,k,coloursUsed,.*\n.*flower\.jpg,2,2,/s);
+    expect(lstatSync('/dev/stdout').isSymbolicLink()).toBe(true);
+  });
+
+  it('takes an output name as long as the file system allows (the temporary name is cut, not the output)', () => {
+    const dir = tempDir();
+    const input = join(dir, `${'a'.repeat(230)}.jpg`);
+    writeFileSync(input, readFileSync(FLOWER));
+    const run = runCli([input, '--colors', '2', '-q']);
+    expect(run.stderr.toString()).toBe('');
+    expect(run.status).toBe(0);
+    expect(listFiles(dir)).toContain(`${'a'.repeat(230)}-k2.png`);
+  });
+
+  it('prints no progress with --no-progress, and still the warnings', () => {
+    const dir = tempDir();
+    const args = [FLOWER, '--colors', '2,4', '--format', 'jpg', '--out-dir', dir, '--force'];
+    expect(runCli(args).stderr.toString()).toMatch(/^kquant \[1\/2\] /m);
+    const quiet = runCli([...args, '--no-progress']).stderr.toString();
+    expect(quiet).not.toMatch(/^kquant \[/m);
+    expect(quiet).toMatch(/^kquant: warning: JPEG is lossy/m);
+  });
+
+  it('says plainly when the system refuses memory (a low ulimit -v), exit 1, not an internal error', () => {
+    const run = spawnSync('sh', ['-c', `ulimit -v 3000000 && exec "${process.execPath}" "${BIN}" "${FLOWER}" --colors 16 -o "${join(tempDir(), 'x.png')}"`]);
+    expect(run.stderr.toString()).toMatch(/^kquant: not enough memory or address space \(.*\); free some, or raise ulimit -v\n$/);
+    expect(run.status).toBe(1);
   });
 });
 

@@ -247,11 +247,11 @@ describe('outputs', () => {
     const otherBytes = readFileSync(other);
     const out = join(dir, 'side');
     const cases: [args: string[], path: string][] = [
-      [[input, other, '--csv', input], `${input}: the output would overwrite the input ${input}`],
-      [[input, other, '--report', input], `${input}: the output would overwrite the input ${input}`],
+      [[input, other, '--csv', input], `${input}: the CSV would overwrite the input ${input}`],
+      [[input, other, '--report', input], `${input}: the report would overwrite the input ${input}`],
       [[input, '--palette', input], `${input}: the output would overwrite its input`],
       // The report writes each input's original beside it, as <stem>-original.png.
-      [[plain, other, '--report', join(dir, 'report.html')], `${other}: the output would overwrite the input ${other}`],
+      [[plain, other, '--report', join(dir, 'report.html')], `${other}: the report's original of ${plain} would overwrite the input ${other}`],
     ];
     for (const [args, line] of cases) {
       const run = runCli([...args, '--colors', '4', '--out-dir', out, '--force']);
@@ -281,7 +281,7 @@ describe('outputs', () => {
       [[input, '-o', join(sub, 'hard.png')], `${join(sub, 'hard.png')}: the output would overwrite its input ${input}`],
       [[join(sub, 'hard.png'), '-o', join(sub, 'd', 'up', 'hard.png')], `${join(sub, 'd', 'up', 'hard.png')}: the output would overwrite its input ${join(sub, 'hard.png')}`],
       // The first input's output is the second input (a re-run on a folder's files).
-      [[join(sub, 'soft.png'), other], `${other}: the output would overwrite the input ${other}`],
+      [[join(sub, 'soft.png'), other], `${other}: the image of ${join(sub, 'soft.png')} at K=4 would overwrite the input ${other}`],
     ];
     for (const [args, line] of cases) {
       const run = runCli([...args, '--colors', '4', '--force']);
@@ -431,8 +431,8 @@ describe('a batch with one bad input', () => {
       const run = runCli([good, bad, other, '--colors', '4,8', '--out-dir', out, '--csv', csv, '--json', '--force', '-j', jobs]);
       expect(run.status).toBe(1);
       expect(run.stderr.toString()).not.toMatch(/\n\s+at /);
-      // Piped, progress comes as plain lines `kquant: 3/6 <input> K=4`; the rest are the errors.
-      const stderr = run.stderr.toString().trimEnd().split('\n').filter((line) => !/^kquant: \d+\/\d+ /.test(line));
+      // Piped, progress comes as plain lines `kquant [3/6] <input> K=4`; the rest are the errors.
+      const stderr = run.stderr.toString().trimEnd().split('\n').filter((line) => !/^kquant \[\d+\/\d+\] /.test(line));
       // An input that cannot be read fails every K alike: one line, without a K.
       expect(stderr).toEqual([`kquant: ${bad}: not an image kquant can read (Input buffer contains unsupported image format)`]);
       const objects = run.stdout.toString().trim().split('\n').map((line) => JSON.parse(line));

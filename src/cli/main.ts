@@ -67,6 +67,8 @@ interface CliOptions {
   maxBytes?: number;
   baseline?: boolean;
   quiet?: boolean;
+  /** false with --no-progress. */
+  progress?: boolean;
   force?: boolean;
   verbose?: boolean;
 }
@@ -86,7 +88,7 @@ Examples:
 
 Outputs are PNG (indexed up to 256 colours), .webp (lossless), .gif or .jpg, by extension.
 Exit codes: 0 done, 1 an input or output failed (the others were done), 2 bad usage, 70 internal error,
-130 interrupted, 141 standard output closed, 143 terminated.`;
+130 interrupted (SIGINT), 141 standard output closed, 143 terminated (SIGTERM).`;
 
 /** Builds the commander program; `exitOverride` lets tests run it in-process. */
 export function makeProgram(run: (inputs: string[], options: CliOptions) => Promise<void>): Command {
@@ -99,7 +101,7 @@ export function makeProgram(run: (inputs: string[], options: CliOptions) => Prom
     .option('-o, --output <file>', 'output file for one input and one K (- for standard output)')
     .option('-d, --out-dir <dir>', 'folder for outputs named <input>-k<K>.<format> (default: beside each input)')
     .addOption(new Option('--format <format>', 'format of outputs named by kquant and of standard output (-o takes its format from its extension)').choices(['png', 'webp', 'gif', 'jpg', 'jpeg']).default('png'))
-    .option('--csv <file>', 'write a CSV row a result')
+    .option('--csv <file>', 'write a CSV row a result (- for standard output, the lines then go to standard error)')
     .option('--max-bytes <size>', 'make the best image under this size (50k, 48KiB, 1.5M): the largest K up to --colors that fits', parseBytes)
     .option('--baseline', 'measure the lossless PNG of the original (% of PNG) also above 4 MP, where it is slow')
     .option('--report <file>', 'write an HTML report to flip through the results (offline, one page)')
@@ -124,7 +126,8 @@ export function makeProgram(run: (inputs: string[], options: CliOptions) => Prom
     .option('--max-pixels <n>', 'refuse larger images before decoding them', integerIn(1, Number.MAX_SAFE_INTEGER), DEFAULT_MAX_PIXELS)
     .option('-j, --jobs <n>', 'threads for several inputs or K, or to help the k-means of one image (a share of each step, or one of the restarts) when it has the work (results and bytes are the same for any n)', integerIn(1, 256), availableParallelism())
     .option('-f, --force', 'replace existing output files')
-    .option('-q, --quiet', 'print nothing but errors')
+    .option('-q, --quiet', 'print nothing but errors (and the JSON of --json)')
+    .option('--no-progress', 'no progress bar or progress lines; results, warnings and errors as before')
     .option('--verbose', 'print the stack of an internal error')
     .addHelpText('after', EXAMPLES)
     // commander's own errors (bad values, unknown flags) on one line, shaped like kquant's.
@@ -160,7 +163,12 @@ export async function main(argv: string[] = process.argv): Promise<void> {
   const cleanUp = (signal: NodeJS.Signals) =>
     stopRun(() => {
       process.stderr.write(`kquant: interrupted (${signal}); no partial files left\n`);
-      process.exit(signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated);
+      // Die of the signal itself, as other tools do: a shell then reports 130 or 143 and, unlike
+      // after exit(130), bash also stops the loop or script it ran kquant in. (The handler was
+      // registered once, so the signal now has its default effect; exit is the fallback.)
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+      setTimeout(() => process.exit(signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated), 1000).unref();
     });
   process.once('SIGINT', cleanUp);
   process.once('SIGTERM', cleanUp);
@@ -197,6 +205,12 @@ function exitCodeFor(error: unknown, verbose: boolean): number {
     if (verbose && error.code === 'INTERNAL') process.stderr.write(`${error.stack}\n`);
     return EXIT_FOR_CODE[error.code];
   }
+  if (error instanceof RangeError && /allocat|out of memory/i.test(error.message)) {
+    // Not a bug: the system refused memory, or address space (V8 reserves some 10 GB of it for
+    // each WebAssembly memory, which a low `ulimit -v` refuses).
+    process.stderr.write(`kquant: not enough memory or address space (${error.message}); free some, or raise ulimit -v\n`);
+    return EXIT.failed;
+  }
   process.stderr.write(`kquant: internal error: ${reason(error)}${verbose ? '' : ' (run with --verbose for details)'}\n`);
   if (verbose && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   return EXIT.internal;
@@ -227,13 +241,17 @@ async function execute(inputs: string[], options: CliOptions): Promise<number> {
   checkSpec(spec);
   checkOutputPlan(inputs, plannedOutputs(spec, options), !options.force);
   const imageToStdout = options.output === '-';
+  const csvToStdout = options.csv === '-';
+  if (csvToStdout && (imageToStdout || options.json)) {
+    throw new KquantError('USAGE', `--csv - and ${imageToStdout ? '-o -' : '--json'} cannot both write to standard output`);
+  }
   if (imageToStdout && process.stdout.isTTY) {
     throw new KquantError('USAGE', 'refusing to write an image to a terminal; redirect standard output or give -o FILE');
   }
   // With the image on stdout, result lines go to stderr.
-  const results = imageToStdout ? process.stderr : process.stdout;
+  const results = imageToStdout || csvToStdout ? process.stderr : process.stdout;
   const total = inputs.length * options.colors.length;
-  const progress = options.quiet ? undefined : makeProgress(process.stderr, total);
+  const progress = options.quiet ? undefined : makeProgress(process.stderr, total, options.progress !== false);
   // The report and palette writers load only when asked for.
   const extras = options.report || options.palette ? await import('./extras.js') : undefined;
   const stems = inputStems(inputs);
@@ -282,7 +300,8 @@ async function execute(inputs: string[], options: CliOptions): Promise<number> {
   });
   progress?.stop();
   await report?.write();
-  if (options.csv) await writeFileAtomic(options.csv, Buffer.from(formatCsv(rows)), { force: options.force });
+  if (csvToStdout) await writeStream(process.stdout, Buffer.from(formatCsv(rows)));
+  else if (options.csv) await writeFileAtomic(options.csv, Buffer.from(formatCsv(rows)), { force: options.force });
   return failed > 0 ? EXIT.failed : EXIT.ok;
 }
 

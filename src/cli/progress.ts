@@ -13,7 +13,8 @@ export interface Progress {
 
 const WIDTH = 24;
 
-export function makeProgress(stderr: NodeJS.WriteStream, total: number): Progress {
+/** `ticks: false` (--no-progress): no bar and no progress lines, only the lines logged. */
+export function makeProgress(stderr: NodeJS.WriteStream, total: number, ticks = true): Progress {
   const tty = Boolean(stderr.isTTY) && process.env.TERM !== 'dumb';
   let bar = '';
   const clear = () => {
@@ -24,14 +25,18 @@ export function makeProgress(stderr: NodeJS.WriteStream, total: number): Progres
   };
   return {
     tick({ input, k, done }) {
-      if (total < 2) return;
+      if (total < 2 || !ticks) return;
       if (!tty) {
-        stderr.write(`kquant: ${done}/${total} ${input} K=${k}\n`);
+        // Not `kquant: `, which starts errors and warnings: a log can be searched for those.
+        stderr.write(`kquant [${done}/${total}] ${input} K=${k}\n`);
         return;
       }
       const filled = Math.round((WIDTH * done) / total);
       clear();
       bar = `[${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}] ${done}/${total} ${input} K=${k}`;
+      // One line of the terminal at most: `\r` and clearing the line redraw one line only.
+      const columns = stderr.columns;
+      if (columns && bar.length > columns - 1) bar = `${bar.slice(0, Math.max(0, columns - 2))}…`;
       draw();
     },
     log(text, stream = stderr) {

@@ -2,7 +2,7 @@
 // renamed into place when complete, so an interrupted run leaves no partial output.
 import { link, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { readdirSync, unlinkSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { KquantError } from '../core/errors.js';
 import { reason } from './read.js';
 import { passStopGate } from './stop-gate.js';
@@ -21,8 +21,25 @@ export interface WriteOptions {
   force?: boolean;
 }
 
+/**
+ * Whether `path` names one of this process's open files rather than a file (/dev/stdout,
+ * /dev/stderr, /dev/fd/N, /proc/self/fd/N): written into, at its end, never checked for existing,
+ * never renamed over (as root, renaming over /dev/stdout would replace it for the whole system).
+ */
+export function isStreamPath(path: string): boolean {
+  return /^\/(dev\/(stdout|stderr|fd\/\d+)|proc\/self\/fd\/\d+)$/.test(resolve(path));
+}
+
 /** Writes `bytes` to `path` atomically; without `force` an existing file is left alone and an error raised. */
 export async function writeFileAtomic(path: string, bytes: Uint8Array, options: WriteOptions = {}): Promise<void> {
+  if (isStreamPath(path)) {
+    try {
+      await writeFile(path, bytes, { flag: 'a' });
+      return;
+    } catch (error) {
+      throw new KquantError('OUTPUT', `${path}: cannot write (${whyNot(error)})`, { cause: error });
+    }
+  }
   const directory = dirname(path);
   try {
     await makeFolder(directory);
@@ -43,7 +60,9 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
   // Math.random, not node:crypto: loading crypto took 3.5 ms of every run, for a name that only
   // has to differ from other writers' (and `wx` below refuses one that does not).
   const unique = `${process.pid}-${(named++).toString(36)}-${Math.floor(Math.random() * 2 ** 32).toString(16)}`;
-  const temporary = join(directory, `${TEMPORARY_PREFIX}${unique}-${basename(path)}`);
+  // The name's start only: the prefix and the unique part must not push a long name (up to 255
+  // bytes) over the limit.
+  const temporary = join(directory, `${TEMPORARY_PREFIX}${unique}-${basename(path).slice(0, 64)}`);
   pending.add(temporary);
   try {
     // Through the stop gate: once a stopping run has swept, no temporary file appears.
@@ -111,6 +130,8 @@ function whyNot(error: unknown): string {
       return 'a file is in the way of a folder on the path';
     case 'EISDIR':
       return 'it is a folder';
+    case 'ENAMETOOLONG':
+      return 'the name is too long for the file system';
     case 'ENOSPC':
       return 'no space left on the device';
     case 'EDQUOT':

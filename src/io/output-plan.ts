@@ -5,6 +5,7 @@
 import { realpathSync, statSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { KquantError } from '../core/errors.js';
+import { isStreamPath } from './files.js';
 
 /** A file a run means to write, and what it is, for messages ("the CSV", "the image of china.jpg at K=16"). */
 export interface PlannedOutput {
@@ -66,12 +67,13 @@ export function checkOutputPlan(inputs: string[], outputs: PlannedOutput[], refu
   const written = new Map<string, PlannedOutput>();
   const taken: string[] = [];
   for (const output of outputs) {
-    if (output.path === '-') continue;
+    // Standard output, and this process's open files by name (/dev/stdout): streams, not files.
+    if (output.path === '-' || isStreamPath(output.path)) continue;
     const { key, stats } = identify(output.path, folders);
     const input = inputKeys.get(key);
     if (input !== undefined) {
-      const whose = output.of !== input ? `the input ${input}` : output.path === input ? 'its input' : `its input ${input}`;
-      throw new KquantError('USAGE', `${output.path}: the output would overwrite ${whose}`);
+      if (output.of !== input) throw new KquantError('USAGE', `${output.path}: ${output.what} would overwrite the input ${input}`);
+      throw new KquantError('USAGE', `${output.path}: the output would overwrite its input${output.path === input ? '' : ` ${input}`}`);
     }
     const other = written.get(key);
     if (other !== undefined && !(other.maybe && output.maybe)) {
