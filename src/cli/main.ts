@@ -261,6 +261,7 @@ async function execute(inputs: string[], options: CliOptions): Promise<number> {
   const several = { inputs: inputs.length > 1, ks: options.colors.length > 1 };
   let failed = 0;
   const unreadable = new Set<string>();
+  const warned = new Set<string>();
   const onResult = async (result: JobResult) => {
     const { row, bytes } = result;
     if (bytes) await writeStream(process.stdout, bytes);
@@ -291,7 +292,13 @@ async function execute(inputs: string[], options: CliOptions): Promise<number> {
     if (options.quiet && !options.json) return;
     const text = options.json ? JSON.stringify(toJsonObject(row)) : formatLine(row);
     progress ? progress.log(text, results) : results.write(`${text}\n`);
-    for (const warning of row.warnings ?? []) progress?.log(`kquant: warning: ${warning}`);
+    // A warning that holds for every K of an input (JPEG's, GIF's) is printed once for it.
+    for (const warning of row.warnings ?? []) {
+      const key = `${row.input}\0${warning}`;
+      if (warned.has(key)) continue;
+      warned.add(key);
+      progress?.log(`kquant: warning: ${row.input}: ${warning}`);
+    }
   };
   const rows: ResultRow[] = await runJob(spec, {
     onResult,
