@@ -6,6 +6,7 @@
 import { KMEANS_DEFAULTS } from './core/kmeans.js';
 import { KquantError, checkInteger, checkNumber } from './core/errors.js';
 import { MAX_K } from './core/defaults.js';
+import { OUTPUT_FORMATS } from './io/formats.js';
 import { runJob, type JobResult, type JobSpec } from './job.js';
 import type { QuantizedImage } from './pipeline/quantize.js';
 import type { InitMethod, OutputFormat, ResultRow } from './types.js';
@@ -77,12 +78,10 @@ function checkOptions(options: unknown, allowed: string[]): asserts options is C
     throw new KquantError('USAGE', `Expected init "kmeans++" or "random" but received ${JSON.stringify(o.init)}`);
   }
   const format = (options as { format?: unknown }).format;
-  if (format !== undefined && !FORMATS.includes(format as OutputFormat)) {
-    throw new KquantError('USAGE', `Expected format ${FORMATS.map((f) => `"${f}"`).join(', ')} but received ${JSON.stringify(format)}`);
+  if (format !== undefined && !OUTPUT_FORMATS.includes(format as OutputFormat)) {
+    throw new KquantError('USAGE', `Expected format ${OUTPUT_FORMATS.map((f) => `"${f}"`).join(', ')} but received ${JSON.stringify(format)}`);
   }
 }
-
-const FORMATS: OutputFormat[] = ['png', 'webp', 'gif', 'jpg'];
 
 /** A colour count, as --colors takes it: an integer from 2 to MAX_K. */
 function checkColours(value: unknown): number {

@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from './command
 import { KquantError, type KquantErrorCode } from '../core/errors.js';
 import { KMEANS_DEFAULTS, MAX_K } from '../core/defaults.js';
 import { removeTemporaryFiles, writeFileAtomic } from '../io/files.js';
+import { OUTPUT_FORMATS } from '../io/formats.js';
 import { checkOutputPlan } from '../io/output-plan.js';
 import { stopMakingTemporaryFiles, temporaryFilesBeingMade } from '../io/stop-gate.js';
 import { DEFAULT_MAX_PIXELS, reason } from '../io/read.js';
@@ -100,7 +101,7 @@ export function makeProgram(run: (inputs: string[], options: CliOptions) => Prom
     .option('-c, --colors <K>', `colours: 16, a doubling range 2..1024, or a list 3,5,12 (2 to ${MAX_K})`, parseColours, parseColours(DEFAULT_COLOURS))
     .option('-o, --output <file>', 'output file for one input and one K (- for standard output)')
     .option('-d, --out-dir <dir>', 'folder for outputs named <input>-k<K>.<format> (default: beside each input)')
-    .addOption(new Option('--format <format>', 'format of outputs named by kquant and of standard output (-o takes its format from its extension)').choices(['png', 'webp', 'gif', 'jpg', 'jpeg']).default('png'))
+    .addOption(new Option('--format <format>', 'format of outputs named by kquant and of standard output (-o takes its format from its extension)').choices([...OUTPUT_FORMATS, 'jpeg']).default('png'))
     .option('--csv <file>', 'write a CSV row a result (- for standard output, the lines then go to standard error)')
     .option('--max-bytes <size>', 'make the best image under this size (50k, 48KiB, 1.5M): the largest K up to --colors that fits', parseBytes)
     .option('--baseline', 'measure the lossless PNG of the original (% of PNG) also above 4 MP, where it is slow')

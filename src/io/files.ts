@@ -32,9 +32,14 @@ export function isStreamPath(path: string): boolean {
 
 /** Writes `bytes` to `path` atomically; without `force` an existing file is left alone and an error raised. */
 export async function writeFileAtomic(path: string, bytes: Uint8Array, options: WriteOptions = {}): Promise<void> {
-  if (isStreamPath(path)) {
+  // Written in place, not renamed over: one of this process's open files (at its end), or a device
+  // or a pipe (a FIFO, /dev/null by another name). Renaming a file over it would replace it (as
+  // root, even a device node), and there is no file to keep whole.
+  const stream = isStreamPath(path);
+  const existing = stream ? undefined : await stat(path).catch(() => undefined);
+  if (stream || (existing && !existing.isFile() && !existing.isDirectory())) {
     try {
-      await writeFile(path, bytes, { flag: 'a' });
+      await writeFile(path, bytes, { flag: stream ? 'a' : 'w' });
       return;
     } catch (error) {
       throw new KquantError('OUTPUT', `${path}: cannot write (${whyNot(error)})`, { cause: error });
@@ -45,17 +50,6 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array, options: 
     await makeFolder(directory);
   } catch (error) {
     throw new KquantError('OUTPUT', `${path}: cannot create the folder ${directory} (${whyNot(error)})`, { cause: error });
-  }
-  // A device or a pipe (a FIFO, /dev/null by another name) is written in place: renaming a file
-  // over it would replace it (as root, even a device node), and there is no file to keep whole.
-  const existing = await stat(path).catch(() => undefined);
-  if (existing && !existing.isFile() && !existing.isDirectory()) {
-    try {
-      await writeFile(path, bytes);
-      return;
-    } catch (error) {
-      throw new KquantError('OUTPUT', `${path}: cannot write (${whyNot(error)})`, { cause: error });
-    }
   }
   // Math.random, not node:crypto: loading crypto took 3.5 ms of every run, for a name that only
   // has to differ from other writers' (and `wx` below refuses one that does not).

@@ -3,6 +3,9 @@
 import { KquantError } from '../core/errors.js';
 import type { OutputFormat } from '../types.js';
 
+/** The output formats, as --format and the library's `format` take them. */
+export const OUTPUT_FORMATS: OutputFormat[] = ['png', 'webp', 'gif', 'jpg'];
+
 const EXTENSIONS: Record<string, OutputFormat> = {
   png: 'png',
   webp: 'webp',

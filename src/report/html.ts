@@ -103,8 +103,12 @@ function labelsToBytes(labels: Uint16Array): Uint8Array {
 
 /** 12,345 — fixed separators so the page is the same on every machine. */
 export function formatInt(n: number): string {
-  const s = Math.round(n).toString();
-  return s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return groupThousands(Math.round(n).toString());
+}
+
+/** Commas between groups of three digits: 1234567 → 1,234,567. */
+function groupThousands(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 export { formatBytes } from './rows.js';
@@ -348,7 +352,7 @@ function renderChart(img: ReportImage, results: ReportResult[], layout: ChartLay
 function formatNum(n: number, digits: number): string {
   if (!Number.isFinite(n)) return '—';
   const [int, frac] = n.toFixed(digits).split('.');
-  return int.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (frac ? '.' + frac : '');
+  return groupThousands(int) + (frac ? '.' + frac : '');
 }
 
 const isDataUrl = (path: string): boolean => /^data:/i.test(path);
